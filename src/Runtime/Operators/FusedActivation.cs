@@ -1,0 +1,64 @@
+using Cnnrt.Graph;
+
+namespace Cnnrt.Operators;
+
+public enum ActivationKind { None, Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh }
+
+/// <summary>
+/// An activation folded into the producing Conv/Gemm by the fusion pass and applied as the output is stored.
+/// Carried on the node as the attributes <c>cnnrt.activation</c> (string), <c>cnnrt.alpha</c>, <c>cnnrt.beta</c>.
+/// Clip uses alpha = min, beta = max; LeakyRelu alpha; HardSigmoid alpha, beta.
+/// </summary>
+public readonly record struct FusedActivation(ActivationKind Kind, float Alpha = 0, float Beta = 0)
+{
+    public const string KindAttribute = "cnnrt.activation";
+    public const string AlphaAttribute = "cnnrt.alpha";
+    public const string BetaAttribute = "cnnrt.beta";
+
+    public static readonly FusedActivation None = new(ActivationKind.None);
+
+    public static FusedActivation FromNode(Node node)
+    {
+        string kind = node.GetString(KindAttribute, "");
+        if (kind.Length == 0) return None;
+        if (!Enum.TryParse<ActivationKind>(kind, out var k))
+            throw CnnrtException.Model($"{node.Describe()}: unknown fused activation '{kind}'");
+        return new FusedActivation(k, node.GetFloat(AlphaAttribute, 0), node.GetFloat(BetaAttribute, 0));
+    }
+
+    public void WriteTo(Node node)
+    {
+        node.SetAttribute(new NodeAttribute { Name = KindAttribute, Kind = AttributeKind.String, String = Kind.ToString() });
+        node.SetAttribute(new NodeAttribute { Name = AlphaAttribute, Kind = AttributeKind.Float, Float = Alpha });
+        node.SetAttribute(new NodeAttribute { Name = BetaAttribute, Kind = AttributeKind.Float, Float = Beta });
+    }
+
+    /// <summary>The activation of one value, straight from its ONNX definition.</summary>
+    public float Apply(float x) => Kind switch
+    {
+        ActivationKind.None => x,
+        ActivationKind.Relu => x > 0 ? x : 0,
+        ActivationKind.LeakyRelu => x >= 0 ? x : Alpha * x,
+        ActivationKind.Clip => MathF.Min(MathF.Max(x, Alpha), Beta),
+        ActivationKind.Sigmoid => 1f / (1f + MathF.Exp(-x)),
+        ActivationKind.HardSigmoid => MathF.Max(0, MathF.Min(1, Alpha * x + Beta)),
+        ActivationKind.HardSwish => x * MathF.Max(0, MathF.Min(1, x / 6f + 0.5f)),
+        ActivationKind.Tanh => MathF.Tanh(x),
+        _ => x,
+    };
+
+    public void Apply(Span<float> values)
+    {
+        if (Kind == ActivationKind.None) return;
+        for (int i = 0; i < values.Length; i++) values[i] = Apply(values[i]);
+    }
+
+    public override string ToString() => Kind switch
+    {
+        ActivationKind.None => "",
+        ActivationKind.Clip => $"Clip({Alpha},{Beta})",
+        ActivationKind.LeakyRelu => $"LeakyRelu({Alpha})",
+        ActivationKind.HardSigmoid => $"HardSigmoid({Alpha},{Beta})",
+        _ => Kind.ToString(),
+    };
+}

@@ -1,0 +1,25 @@
+namespace Cnnrt.Operators;
+
+/// <summary>
+/// One node of a plan, bound to its input and output slots and to any packed weights. Created at plan time (may
+/// allocate); <see cref="Run"/> must not allocate and must not throw for shapes the plan accepted.
+/// </summary>
+public abstract class Step
+{
+    /// <summary>The node this step runs, for per-layer reports.</summary>
+    public required string NodeName { get; init; }
+    public required string OpType { get; init; }
+
+    public abstract void Run();
+}
+
+/// <summary>Everything an operator needs to build its step: what planning inferred and where each tensor lives.</summary>
+public sealed class StepContext
+{
+    /// <summary>Input infos; null for an omitted optional input.</summary>
+    public required ValueInfo?[] InputInfos { get; init; }
+    public required ValueInfo[] OutputInfos { get; init; }
+    /// <summary>Input slots (default/empty for an omitted input; constants point into their own arrays).</summary>
+    public required Slot[] Inputs { get; init; }
+    public required Slot[] Outputs { get; init; }
+}
