@@ -1,0 +1,20 @@
+using Cnnrt.Graph;
+
+namespace Cnnrt.Passes;
+
+/// <summary>What the load-time passes changed, for `cnnrt inspect` and tests.</summary>
+public sealed record PassReport(int ConstantsFolded, int IdentitiesRemoved, int BatchNormsFolded, int ActivationsFused, int DeadNodesRemoved);
+
+/// <summary>The load-time passes, in the order each one enables the next.</summary>
+public static class PassPipeline
+{
+    public static PassReport Run(ModelGraph g, bool optimize = true)
+    {
+        int constants = FoldConstants.Run(g);
+        int identities = RemoveIdentities.Run(g);
+        int bn = optimize ? FoldBatchNorm.Run(g) : 0;
+        int fused = optimize ? FuseActivations.Run(g) : 0;
+        int dead = RemoveDeadNodes.Run(g);
+        return new PassReport(constants, identities, bn, fused, dead);
+    }
+}

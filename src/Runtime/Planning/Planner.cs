@@ -1,0 +1,176 @@
+using Cnnrt.Graph;
+using Cnnrt.Operators;
+using Cnnrt.Tensors;
+
+namespace Cnnrt.Planning;
+
+/// <summary>
+/// Binds a graph to concrete input shapes: infers every value's type and shape, folds what the shapes make constant
+/// (Shape→Gather→Concat→Reshape chains), keeps the rest as float32 steps, and lays their tensors out in one arena by
+/// lifetime. Everything that can fail fails here, with the node named, so Run cannot.
+/// </summary>
+public static class Planner
+{
+    public static Plan Build(ModelGraph g, IReadOnlyList<Operator> operators, IReadOnlyList<int[]> inputShapes, Limits? limits = null)
+    {
+        limits ??= Limits.Default;
+        if (inputShapes.Count != g.Inputs.Count)
+            throw CnnrtException.Argument($"the model has {g.Inputs.Count} inputs, {inputShapes.Count} shapes were given");
+
+        var infos = new Dictionary<string, ValueInfo>(StringComparer.Ordinal);
+        foreach (var (name, t) in g.Initializers) infos[name] = ValueInfo.Of(t);
+        for (int i = 0; i < g.Inputs.Count; i++)
+            infos[g.Inputs[i].Name] = InputInfo(g.Inputs[i], inputShapes[i], limits);
+
+        // Infer, fold, and keep the nodes that must run.
+        var layers = new List<PlannedLayer>();
+        for (int k = 0; k < g.Nodes.Count; k++)
+        {
+            var node = g.Nodes[k];
+            var op = operators[k];
+            var ins = new ValueInfo?[node.Inputs.Length];
+            for (int i = 0; i < ins.Length; i++) ins[i] = node.Inputs[i].Length > 0 ? infos[node.Inputs[i]] : null;
+            var outs = op.InferOutputs(ins);
+            if (outs.Length < node.Outputs.Count(o => o.Length > 0))
+                throw CnnrtException.Model($"{node.Describe()}: declares {node.Outputs.Length} outputs, the operator produces {outs.Length}");
+            foreach (var o in outs) ShapeMath.Count(o.Shape, $"{node.Describe()} output", limits);
+
+            bool folded = IsFolded(node, outs);
+            if (!folded && Array.TrueForAll(ins, i => i is null || i.IsConstant))
+            {
+                // Every input is known: evaluate now rather than at every run.
+                var values = op.Evaluate(Array.ConvertAll(ins, i => i?.Constant));
+                outs = Array.ConvertAll(values, ValueInfo.Of);
+                folded = true;
+            }
+            for (int j = 0; j < node.Outputs.Length && j < outs.Length; j++)
+                if (node.Outputs[j].Length > 0) infos[node.Outputs[j]] = outs[j];
+            if (folded) continue;
+
+            for (int i = 0; i < ins.Length; i++)
+                if (ins[i] is { IsConstant: false, Type: not DataType.Float })
+                    throw CnnrtException.Unsupported($"{node.Describe()}: input '{node.Inputs[i]}' is a runtime {DataTypes.Name(ins[i]!.Type)} tensor; only float32 tensors flow at run time (shape computations must be foldable from the input shape)");
+            for (int j = 0; j < node.Outputs.Length && j < outs.Length; j++)
+                if (node.Outputs[j].Length > 0 && outs[j].Type != DataType.Float)
+                    throw CnnrtException.Unsupported($"{node.Describe()}: output '{node.Outputs[j]}' would be a runtime {DataTypes.Name(outs[j].Type)} tensor; only float32 tensors flow at run time");
+            layers.Add(new PlannedLayer { Node = node, Operator = op, Inputs = ins, Outputs = outs });
+        }
+
+        return Lay(g, layers, infos, limits);
+    }
+
+    private static bool IsFolded(Node node, ValueInfo[] outs)
+    {
+        for (int j = 0; j < node.Outputs.Length && j < outs.Length; j++)
+            if (node.Outputs[j].Length > 0 && !outs[j].IsConstant) return false;
+        return true;
+    }
+
+    private static ValueInfo InputInfo(ValueDecl decl, int[] shape, Limits limits)
+    {
+        if (decl.Type != DataType.Float)
+            throw CnnrtException.Unsupported($"graph input '{decl.Name}' is {DataTypes.Name(decl.Type)}; cnnrt runs float32 inputs");
+        if (shape.Length > limits.MaxRank)
+            throw CnnrtException.Limit($"input '{decl.Name}': rank {shape.Length} exceeds the limit {limits.MaxRank}");
+        if (decl.Dims is { } dims)
+        {
+            if (dims.Length != shape.Length)
+                throw CnnrtException.Argument($"input '{decl.Name}' has shape {ShapeMath.Format(shape)}, but the model declares {decl}");
+            for (int i = 0; i < dims.Length; i++)
+                if (dims[i] >= 0 && dims[i] != shape[i])
+                    throw CnnrtException.Argument($"input '{decl.Name}' has shape {ShapeMath.Format(shape)}, but the model declares {decl} (dimension {i} must be {dims[i]})");
+        }
+        foreach (int d in shape)
+            if (d <= 0) throw CnnrtException.Argument($"input '{decl.Name}': dimension {d} in {ShapeMath.Format(shape)} must be positive");
+        ShapeMath.Count(shape, $"input '{decl.Name}'", limits);
+        return new ValueInfo(DataType.Float, (int[])shape.Clone());
+    }
+
+    /// <summary>Assigns arena memory by lifetime and binds every step to its slots.</summary>
+    private static Plan Lay(ModelGraph g, List<PlannedLayer> layers, Dictionary<string, ValueInfo> infos, Limits limits)
+    {
+        // Storage: one per runtime value, except views, which share their input's.
+        var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var requests = new List<(int Size, int First, int Last)>();
+        long intermediate = 0;
+        int NewStorage(string name, int first)
+        {
+            int size = infos[name].Count;
+            requests.Add((size, first, first));
+            intermediate += (long)size * sizeof(float);
+            return storageOf[name] = requests.Count - 1;
+        }
+        void Touch(string name, int step)
+        {
+            int s = storageOf[name];
+            var r = requests[s];
+            requests[s] = (r.Size, Math.Min(r.First, step), Math.Max(r.Last, step));
+        }
+
+        foreach (var input in g.Inputs) NewStorage(input.Name, 0);
+        for (int k = 0; k < layers.Count; k++)
+        {
+            var node = layers[k].Node;
+            foreach (var i in node.Inputs)
+                if (i.Length > 0 && storageOf.ContainsKey(i)) Touch(i, k);
+            for (int j = 0; j < node.Outputs.Length; j++)
+            {
+                string o = node.Outputs[j];
+                if (o.Length == 0 || infos[o].IsConstant) continue;
+                if (j == 0 && layers[k].Operator is IViewOperator && storageOf.TryGetValue(node.Inputs[0], out int shared))
+                {
+                    storageOf[o] = shared;
+                    Touch(o, k);
+                }
+                else NewStorage(o, k);
+            }
+        }
+        foreach (var o in g.Outputs)
+            if (storageOf.ContainsKey(o.Name)) Touch(o.Name, layers.Count);
+
+        var (offsets, total) = ArenaPlanner.Place(requests.Select(r => new ArenaRequest(r.Size, r.First, r.Last)).ToList());
+        if (total * sizeof(float) > limits.MaxArenaBytes)
+            throw CnnrtException.Limit($"the arena would need {total * sizeof(float)} bytes, over the limit of {limits.MaxArenaBytes}");
+        var arena = new float[total];
+
+        Slot SlotOf(string name, string role)
+        {
+            var info = infos[name];
+            if (storageOf.TryGetValue(name, out int s)) return new Slot(arena, offsets[s], info.Count);
+            if (info.Constant is { Type: DataType.Float } c) return Slot.Of(c.Floats);
+            if (info.Constant is not null) return default; // non-float constants are read from ValueInfo.Constant
+            throw new InvalidOperationException($"{role} '{name}' has no storage"); // planner invariant
+        }
+
+        var steps = new Step[layers.Count];
+        for (int k = 0; k < layers.Count; k++)
+        {
+            var layer = layers[k];
+            var node = layer.Node;
+            var inSlots = new Slot[node.Inputs.Length];
+            for (int i = 0; i < inSlots.Length; i++)
+                if (node.Inputs[i].Length > 0) inSlots[i] = SlotOf(node.Inputs[i], "input");
+            var outSlots = new Slot[layer.Outputs.Length];
+            for (int j = 0; j < outSlots.Length; j++)
+                if (j < node.Outputs.Length && node.Outputs[j].Length > 0) outSlots[j] = SlotOf(node.Outputs[j], "output");
+            steps[k] = layer.Operator.CreateStep(new StepContext
+            {
+                InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots,
+            });
+        }
+
+        var inputInfos = g.Inputs.Select(i => infos[i.Name]).ToArray();
+        var inputSlots = g.Inputs.Select(i => SlotOf(i.Name, "graph input")).ToArray();
+        var outputInfos = new ValueInfo[g.Outputs.Count];
+        var outputSlots = new Slot[g.Outputs.Count];
+        for (int i = 0; i < g.Outputs.Count; i++)
+        {
+            var info = infos[g.Outputs[i].Name];
+            if (info.Type != DataType.Float)
+                throw CnnrtException.Unsupported($"graph output '{g.Outputs[i].Name}' is {DataTypes.Name(info.Type)}; cnnrt returns float32 outputs");
+            outputInfos[i] = info;
+            outputSlots[i] = SlotOf(g.Outputs[i].Name, "graph output");
+        }
+        return new Plan(steps, arena, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate);
+    }
+}

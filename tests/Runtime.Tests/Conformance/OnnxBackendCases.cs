@@ -1,0 +1,79 @@
+using Cnnrt.Graph;
+using Cnnrt.Onnx;
+using Cnnrt.Operators;
+
+namespace Cnnrt.Tests.Conformance;
+
+/// <summary>
+/// Finds ONNX's own backend test cases (Debian package libonnx-testdata) and decides which are in scope: a case is
+/// in scope when every operator its model uses is one cnnrt implements. Out-of-scope cases are listed with the
+/// operator that puts them out, so nothing is skipped silently.
+/// </summary>
+public static class OnnxBackendCases
+{
+    public const string Root = "/usr/share/libonnx-testdata/data";
+    public static readonly string[] Suites = ["node", "pytorch-converted"];
+
+    /// <summary>Cases of supported operators that exercise element types or features cnnrt deliberately lacks.</summary>
+    public static readonly IReadOnlyDictionary<string, string> KnownUnsupported = new Dictionary<string, string>
+    {
+    };
+
+    public sealed record Case(string Suite, string Name, string Directory)
+    {
+        public override string ToString() => $"{Suite}/{Name}";
+    }
+
+    public static bool Installed => System.IO.Directory.Exists(Path.Combine(Root, "node"));
+
+    public static IEnumerable<Case> All()
+    {
+        foreach (var suite in Suites)
+        {
+            string dir = Path.Combine(Root, suite);
+            if (!System.IO.Directory.Exists(dir)) continue;
+            foreach (var d in System.IO.Directory.GetDirectories(dir).OrderBy(x => x, StringComparer.Ordinal))
+                if (File.Exists(Path.Combine(d, "model.onnx"))) yield return new Case(suite, Path.GetFileName(d), d);
+        }
+    }
+
+    /// <summary>The op types a case's model uses, or the reason it cannot even be read.</summary>
+    public static (IReadOnlyList<string> Ops, string? LoadError) OpsOf(Case c)
+    {
+        try
+        {
+            var g = OnnxImporter.LoadFile(Path.Combine(c.Directory, "model.onnx"));
+            return (g.Nodes.Select(n => n.Domain.Length > 0 ? $"{n.Domain}.{n.OpType}" : n.OpType).Distinct().ToList(), null);
+        }
+        catch (CnnrtException e)
+        {
+            return ([], e.Message);
+        }
+    }
+
+    /// <summary>Null when in scope; otherwise why not (the first operator cnnrt lacks).</summary>
+    public static string? OutOfScopeReason(Case c)
+    {
+        var (ops, error) = OpsOf(c);
+        if (error is not null) return null; // a load failure of an in-scope case must surface as a failure, not hide
+        var missing = ops.FirstOrDefault(o => !OperatorRegistry.IsSupported(o));
+        return missing is null ? null : $"uses {missing}";
+    }
+
+    public static IEnumerable<object[]> InScope()
+    {
+        if (!Installed)
+        {
+            yield return ["<libonnx-testdata is not installed: apt-get install libonnx-testdata>"];
+            yield break;
+        }
+        foreach (var c in All())
+            if (OutOfScopeReason(c) is null) yield return [c.ToString()];
+    }
+
+    public static Case Find(string id)
+    {
+        if (!Installed) throw new InvalidOperationException($"{Root} is missing: install the Debian package libonnx-testdata");
+        return All().First(c => c.ToString() == id);
+    }
+}
