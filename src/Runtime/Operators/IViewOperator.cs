@@ -1,9 +1,8 @@
 namespace Cnnrt.Operators;
 
 /// <summary>
-/// Marks operators whose output 0 holds exactly input 0's elements in the same order under another shape (Reshape,
-/// Flatten, Squeeze, Unsqueeze, Identity, Dropout). The planner gives both the same arena memory, and the step's
-/// copy becomes a no-op.
+/// Marks operators whose output 0 is input 0's data with another shape (Reshape, Flatten, Squeeze, Unsqueeze,
+/// Identity, inference Dropout). The planner may give both the same memory; their steps then copy nothing.
 /// </summary>
 public interface IViewOperator
 {
