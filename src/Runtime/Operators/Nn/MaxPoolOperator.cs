@@ -49,8 +49,7 @@ public sealed class MaxPoolOperator : PoolOperator
 
     public override Tensor[] Evaluate(Tensor?[] inputs)
     {
-        var infos = new ValueInfo?[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) infos[i] = inputs[i] is { } t ? ValueInfo.Of(t) : null;
+        var infos = TensorInfos.Of(inputs);
         var outInfos = InferOutputs(infos);
         var geometry = ResolveWindow(infos);
         var x = inputs[0]!;
@@ -58,21 +57,22 @@ public sealed class MaxPoolOperator : PoolOperator
         var indices = Tensor.Zeros(DataType.Int64, outInfos[0].Shape);
         var idx = WantsIndices ? indices.Longs : Array.Empty<long>();
         int planes = x.Shape[0] * x.Shape[1];
-        switch (x.Data)
+        // Dispatch on the declared type, not the array's runtime type: the CLR lets byte[] pass as sbyte[].
+        switch (x.Type)
         {
-            case float[] a: Pool(a, y, idx, planes, geometry); break;
-            case double[] a: Pool(a, y, idx, planes, geometry); break;
-            case Half[] a: Pool(a, y, idx, planes, geometry); break;
-            case sbyte[] a: Pool(a, y, idx, planes, geometry); break;
-            case byte[] a: Pool(a, y, idx, planes, geometry); break;
+            case DataType.Float: Pool<float>(x, y, idx, planes, geometry); break;
+            case DataType.Double: Pool<double>(x, y, idx, planes, geometry); break;
+            case DataType.Float16: Pool<Half>(x, y, idx, planes, geometry); break;
+            case DataType.Int8: Pool<sbyte>(x, y, idx, planes, geometry); break;
+            case DataType.UInt8: Pool<byte>(x, y, idx, planes, geometry); break;
             default: throw NotSupported($"input 0 is {DataTypes.Name(x.Type)}");
         }
         return outInfos.Length > 1 ? [y, indices] : [y];
     }
 
-    private void Pool<T>(T[] x, Tensor y, long[] indices, int planes, SpatialParams geometry)
+    private void Pool<T>(Tensor x, Tensor y, long[] indices, int planes, SpatialParams geometry)
         where T : struct, INumber<T>, IMinMaxValue<T> =>
-        PoolReference.MaxPool<T>(x, y.As<T>(), indices, planes, geometry, columnMajor);
+        PoolReference.MaxPool<T>(x.As<T>(), y.As<T>(), indices, planes, geometry, columnMajor);
 
     private sealed class MaxPoolStep : Step
     {

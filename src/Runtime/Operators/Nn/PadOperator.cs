@@ -115,37 +115,38 @@ public sealed class PadOperator : Operator
 
     public override Tensor[] Evaluate(Tensor?[] inputs)
     {
-        var infos = new ValueInfo?[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) infos[i] = inputs[i] is { } t ? ValueInfo.Of(t) : null;
+        var infos = TensorInfos.Of(inputs);
         var output = InferOutputs(infos)[0];
         var (begin, end) = Pads(infos);
         var data = inputs[0]!;
         var value = Opset >= 11 && inputs.Length > 2 ? inputs[2] : null;
         var y = Tensor.Zeros(data.Type, output.Shape);
-        switch (data.Data)
+        // Dispatch on the declared type, not the array's runtime type: the CLR lets byte[] pass as sbyte[] (and
+        // ushort/short, uint/int, ulong/long likewise).
+        switch (data.Type)
         {
-            case float[] a: Run(a, (float)attributeValue); break;
-            case double[] a: Run(a, (double)attributeValue); break;
-            case Half[] a: Run(a, (Half)attributeValue); break;
-            case sbyte[] a: Run(a, (sbyte)attributeValue); break;
-            case byte[] a: Run(a, (byte)attributeValue); break;
-            case short[] a: Run(a, (short)attributeValue); break;
-            case ushort[] a: Run(a, (ushort)attributeValue); break;
-            case int[] a: Run(a, (int)attributeValue); break;
-            case uint[] a: Run(a, (uint)attributeValue); break;
-            case long[] a: Run(a, (long)attributeValue); break;
-            case ulong[] a: Run(a, (ulong)attributeValue); break;
-            case bool[] a: Run(a, attributeValue != 0); break;
-            case string[] a: Run(a, ""); break;
+            case DataType.Float: Run((float)attributeValue); break;
+            case DataType.Double: Run((double)attributeValue); break;
+            case DataType.Float16: Run((Half)attributeValue); break;
+            case DataType.Int8: Run((sbyte)attributeValue); break;
+            case DataType.UInt8: Run((byte)attributeValue); break;
+            case DataType.Int16: Run((short)attributeValue); break;
+            case DataType.UInt16: Run((ushort)attributeValue); break;
+            case DataType.Int32: Run((int)attributeValue); break;
+            case DataType.UInt32: Run((uint)attributeValue); break;
+            case DataType.Int64: Run((long)attributeValue); break;
+            case DataType.UInt64: Run((ulong)attributeValue); break;
+            case DataType.Bool: Run(attributeValue != 0); break;
+            case DataType.String: Run(""); break;
             default: throw NotSupported($"data is {DataTypes.Name(data.Type)}");
         }
         return [y];
 
         // Opset < 11 takes the float 'value' attribute converted to the data type; later opsets the constant_value input.
-        void Run<T>(T[] x, T fromAttribute)
+        void Run<T>(T fromAttribute)
         {
             T v = value is null ? fromAttribute : value.As<T>()[0];
-            PadReference.Pad<T>(x, data.Shape, y.As<T>(), begin, end, mode, v);
+            PadReference.Pad<T>(data.As<T>(), data.Shape, y.As<T>(), begin, end, mode, v);
         }
     }
 
