@@ -73,9 +73,12 @@ public sealed class ReduceOperator : ElementwiseOperator
         long group = 1;
         for (int d = 0; d < rank; d++)
         {
-            if (reduced[d]) group *= x.Shape[d];
             if (!reduced[d]) shape.Add(x.Shape[d]);
-            else if (keepDims) shape.Add(1);
+            else
+            {
+                group *= x.Shape[d];
+                if (keepDims) shape.Add(1);
+            }
         }
         return new Reduction(reduced, [.. shape], (int)group);
     }
