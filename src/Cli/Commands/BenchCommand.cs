@@ -35,14 +35,15 @@ internal static class BenchCommand
         for (int i = 0; i < warmup; i++) session.Run();
 
         var times = new double[runs];
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        // Process-wide and precise: a worker thread that allocates counts too.
+        long before = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < runs; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
             session.Run();
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         Array.Sort(times);
         double Pct(double p) => times[Math.Min(times.Length - 1, (int)Math.Ceiling(p * times.Length) - 1)];
         double median = times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;

@@ -59,8 +59,7 @@ public static class Npy
             throw Bad(source, $"shape ({string.Join(", ", shape)}) of {descr} needs {need} bytes of data, the file has {payload.Length} (at offset {headerStart + headerLen})");
         var array = DataTypes.NewArray(type, (int)count);
         if (array is bool[] bools) for (int i = 0; i < bools.Length; i++) bools[i] = payload[i] != 0;
-        else if (array is Half[] halves) payload.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(halves.AsSpan()));
-        else Buffer.BlockCopy(payload.ToArray(), 0, array, 0, (int)need);
+        else payload.CopyTo(ArrayBytes.Of(array));
         return new Tensor(type, shape, array);
     }
 

@@ -99,7 +99,7 @@ public static class OnnxImporter
         foreach (var o in model.OpsetImport)
             if (o.Domain.Length == 0 || o.Domain == "ai.onnx") v = o.Version;
         if (v < 0) v = model.IrVersion <= 3 ? 7 : 13; // very old files omit it; assume the era's opset
-        if (v < Operators.OperatorRegistry.MinOpset || v > Operators.OperatorRegistry.MaxOpset + 3)
+        if (v < Operators.OperatorRegistry.MinOpset || v > Operators.OperatorRegistry.MaxOpset)
             throw CnnrtException.Unsupported($"{source}: opset {v} is outside the supported range {Operators.OperatorRegistry.MinOpset}..{Operators.OperatorRegistry.MaxOpset}");
         return (int)v;
     }

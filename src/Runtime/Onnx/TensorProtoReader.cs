@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Cnnrt.Onnx.Proto;
 using Cnnrt.Tensors;
@@ -85,23 +84,10 @@ public static class TensorProtoReader
 
     private static Array FromRaw(ReadOnlySpan<byte> raw, DataType type, int n)
     {
-        // ONNX raw_data is little-endian, which is every platform cnnrt targets; copy bytes straight into the array.
+        // ONNX raw_data is little-endian, as is every platform cnnrt targets: copy the bytes straight in.
         Array a = DataTypes.NewArray(type, n);
-        switch (a)
-        {
-            case float[] f: raw.CopyTo(MemoryMarshal.AsBytes(f.AsSpan())); break;
-            case double[] d: raw.CopyTo(MemoryMarshal.AsBytes(d.AsSpan())); break;
-            case Half[] h: raw.CopyTo(MemoryMarshal.AsBytes(h.AsSpan())); break;
-            case sbyte[] sb: raw.CopyTo(MemoryMarshal.AsBytes(sb.AsSpan())); break;
-            case byte[] b: raw.CopyTo(b); break;
-            case short[] s: raw.CopyTo(MemoryMarshal.AsBytes(s.AsSpan())); break;
-            case ushort[] us: raw.CopyTo(MemoryMarshal.AsBytes(us.AsSpan())); break;
-            case int[] i: raw.CopyTo(MemoryMarshal.AsBytes(i.AsSpan())); break;
-            case uint[] ui: raw.CopyTo(MemoryMarshal.AsBytes(ui.AsSpan())); break;
-            case long[] l: raw.CopyTo(MemoryMarshal.AsBytes(l.AsSpan())); break;
-            case ulong[] ul: raw.CopyTo(MemoryMarshal.AsBytes(ul.AsSpan())); break;
-            case bool[] bo: for (int k = 0; k < n; k++) bo[k] = raw[k] != 0; break;
-        }
+        if (a is bool[] bo) for (int k = 0; k < n; k++) bo[k] = raw[k] != 0; // any non-zero byte is true
+        else raw.CopyTo(ArrayBytes.Of(a));
         return a;
     }
 
@@ -118,26 +104,23 @@ public static class TensorProtoReader
             _ => p.Int32Data.Count,
         };
         if (have != n) throw CnnrtException.Model($"{what}: has {have} values, shape needs {n}");
-        Array a = DataTypes.NewArray(type, n);
-        for (int i = 0; i < n; i++)
+        // Fill by declared type: pattern matching on the array would confuse int[] with uint[] (array covariance).
+        switch (type)
         {
-            switch (a)
-            {
-                case float[] f: f[i] = p.FloatData[i]; break;
-                case double[] d: d[i] = p.DoubleData[i]; break;
-                case long[] l: l[i] = p.Int64Data[i]; break;
-                case uint[] ui: ui[i] = (uint)p.Uint64Data[i]; break;
-                case ulong[] ul: ul[i] = p.Uint64Data[i]; break;
-                case Half[] h: h[i] = BitConverter.UInt16BitsToHalf((ushort)p.Int32Data[i]); break;
-                case int[] i32: i32[i] = p.Int32Data[i]; break;
-                case short[] s: s[i] = (short)p.Int32Data[i]; break;
-                case ushort[] us: us[i] = (ushort)p.Int32Data[i]; break;
-                case sbyte[] sb: sb[i] = (sbyte)p.Int32Data[i]; break;
-                case byte[] b: b[i] = (byte)p.Int32Data[i]; break;
-                case bool[] bo: bo[i] = p.Int32Data[i] != 0; break;
-            }
+            case DataType.Float: return p.FloatData.ToArray();
+            case DataType.Double: return p.DoubleData.ToArray();
+            case DataType.Int64: return p.Int64Data.ToArray();
+            case DataType.UInt64: return p.Uint64Data.ToArray();
+            case DataType.UInt32: return p.Uint64Data.Select(v => (uint)v).ToArray();
+            case DataType.Int32: return p.Int32Data.ToArray();
+            case DataType.Int16: return p.Int32Data.Select(v => (short)v).ToArray();
+            case DataType.UInt16: return p.Int32Data.Select(v => (ushort)v).ToArray();
+            case DataType.Int8: return p.Int32Data.Select(v => (sbyte)v).ToArray();
+            case DataType.UInt8: return p.Int32Data.Select(v => (byte)v).ToArray();
+            case DataType.Bool: return p.Int32Data.Select(v => v != 0).ToArray();
+            case DataType.Float16: return p.Int32Data.Select(v => BitConverter.UInt16BitsToHalf((ushort)v)).ToArray();
+            default: throw CnnrtException.Unsupported($"{what}: element type {DataTypes.Name(type)} is not supported");
         }
-        return a;
     }
 
     private static byte[] ReadExternal(TensorProto p, string what, string? baseDirectory, int n, DataType type)
@@ -199,12 +182,8 @@ public static class TensorProtoReader
     public static byte[] ToRaw(Tensor t)
     {
         var bytes = new byte[t.Length * DataTypes.SizeOf(t.Type)];
-        switch (t.Data)
-        {
-            case bool[] bo: for (int i = 0; i < bo.Length; i++) bytes[i] = bo[i] ? (byte)1 : (byte)0; break;
-            case Half[] h: MemoryMarshal.AsBytes(h.AsSpan()).CopyTo(bytes); break;
-            default: Buffer.BlockCopy(t.Data, 0, bytes, 0, bytes.Length); break;
-        }
+        if (t.Data is bool[] bo) for (int i = 0; i < bo.Length; i++) bytes[i] = bo[i] ? (byte)1 : (byte)0;
+        else ArrayBytes.Of(t.Data).CopyTo(bytes);
         return bytes;
     }
 }

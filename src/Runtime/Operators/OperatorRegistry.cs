@@ -9,7 +9,7 @@ namespace Cnnrt.Operators;
 public static partial class OperatorRegistry
 {
     /// <summary>Lowest and highest default-domain opset cnnrt reads.</summary>
-    public const int MinOpset = 7, MaxOpset = 21;
+    public const int MinOpset = 1, MaxOpset = 21;
 
     private static readonly Dictionary<string, Func<Node, int, Operator>> Factories = Build();
 

@@ -80,6 +80,12 @@ public sealed class SessionTests
         var e = Assert.Throws<CnnrtException>(() => new Session(model, new SessionOptions { InputShapes = [[1, 3, 28, 28]] }));
         Assert.Contains("dimension 1 must be 1", e.Message);
         e = Assert.Throws<CnnrtException>(() => new Session(model, new SessionOptions { InputShapes = [[1, 1, 30, 30]] }));
-        Assert.Contains("Gemm", e.Message); // 30×30 gives 576 features where fc1 takes 400
+        Assert.Contains("dimension 2 must be 28", e.Message);
+
+        // With free spatial dims the planner itself finds the mismatch: 30×30 gives 576 features where fc1 takes 400.
+        var g = GraphBuilder.TypicalCnn();
+        g.Inputs[0] = new Cnnrt.Graph.ValueDecl { Name = "input", Dims = [-1, 1, -1, -1] };
+        e = Assert.Throws<CnnrtException>(() => new Session(Model.FromGraph(g), new SessionOptions { InputShapes = [[1, 1, 30, 30]] }));
+        Assert.Contains("Gemm", e.Message);
     }
 }

@@ -32,6 +32,7 @@ public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBi
     public override ValueInfo[] InferOutputs(ValueInfo?[] inputs)
     {
         ExpectInputs(inputs, minInputs, maxInputs);
+        inputs = Legacy(inputs);
         ExpectAllPresent(inputs);
         var type = CommonType(inputs, 0, inputs.Length);
         ExpectNumeric(inputs[0]!, 0);
@@ -43,14 +44,34 @@ public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBi
     }
 
     public override Step CreateStep(StepContext context) =>
-        new FoldStep(context.Inputs, context.Outputs[0], Nests(context.InputInfos, context.OutputInfos[0].Shape))
+        new FoldStep(context.Inputs, context.Outputs[0], Nests(Legacy(context.InputInfos), context.OutputInfos[0].Shape))
         { NodeName = Node.Name, OpType = Node.OpType };
 
     public override Tensor[] Evaluate(Tensor?[] inputs)
     {
         var output = InferOutputs(InfosOf(inputs))[0];
         if (output.Type == DataType.Float) return base.Evaluate(inputs);
-        return [ElementTypeSwitch.Numeric(output.Type, new Typed(inputs, output.Shape, Nests(InfosOf(inputs), output.Shape)), Where)];
+        return [ElementTypeSwitch.Numeric(output.Type, new Typed(inputs, output.Shape, Nests(Legacy(InfosOf(inputs)), output.Shape)), Where)];
+    }
+
+    /// <summary>
+    /// Before opset 7, broadcasting was opt-in and one-directional: with <c>broadcast</c> = 1, input 1's shape lines up
+    /// with input 0's dims from <c>axis</c> (default: the trailing dims); PRelu's slope of length C applied per channel.
+    /// Rewrites input 1's shape into the numpy form that means the same, so the one broadcasting kernel serves both.
+    /// </summary>
+    private ValueInfo?[] Legacy(ValueInfo?[] inputs)
+    {
+        if (Opset >= 7 || inputs.Length != 2 || inputs[0] is not { } a || inputs[1] is not { } b || b.Rank >= a.Rank) return inputs;
+        int axis;
+        if (Node.OpType == "PRelu") axis = b.Rank == 1 && a.Rank >= 2 && b.Shape[0] == a.Shape[1] ? 1 : a.Rank - b.Rank;
+        else if (Node.GetInt("broadcast", 0) == 1) axis = (int)Node.GetInt("axis", a.Rank - b.Rank);
+        else return inputs;
+        if (axis < 0 || axis + b.Rank > a.Rank)
+            throw Error($"legacy broadcast axis {axis} does not fit input 1's shape {ShapeMath.Format(b.Shape)} into {ShapeMath.Format(a.Shape)}");
+        var shape = Enumerable.Repeat(1, a.Rank).ToArray();
+        b.Shape.CopyTo(shape, axis);
+        // trailing 1s after the placed dims make the numpy form equivalent
+        return [a, new ValueInfo(b.Type, shape, b.Constant?.WithShape(shape))];
     }
 
     /// <summary>
