@@ -10,7 +10,7 @@ namespace Cnnrt.Io;
 /// </summary>
 public static class Npy
 {
-    private static readonly byte[] Magic = "\x93NUMPY"u8.ToArray();
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public static Tensor ReadFile(string path, Limits? limits = null)
     {

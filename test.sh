@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test of cnnrt: builds the solution, prepares what the tests read (Debian's ONNX backend test suite and
+# Fashion-MNIST, the PyTorch model zoo with reference outputs), runs all xunit projects, and ends with one line
+# "N passed, N failed". Installs missing Debian packages itself when run as root (CI is); otherwise says what to install.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+packages=(libonnx-testdata dataset-fashion-mnist python3-torch python3-torchvision python3-onnx python3-numpy ffmpeg)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || { echo "apt-get install failed"; echo "0 passed, 1 failed"; exit 1; }
+  else
+    echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})"
+    echo "0 passed, 1 failed"; exit 1
+  fi
+fi
+
+echo "== building"
+if ! dotnet build Runtime.sln -c Release -nologo -v quiet; then
+  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+echo "== exporting the model zoo (cached in bench/.zoo)"
+/usr/bin/python3 bench/zoo/export_zoo.py --out bench/.zoo || { echo "zoo export failed"; echo "0 passed, 1 failed"; exit 1; }
+
+echo "== running tests"
+results=$(mktemp -d)
+dotnet test Runtime.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=normal" 2>&1 | tee "$results/log.txt" | grep -E "^\s*(Passed|Failed|Skipped) |^(Passed|Failed)!|error" || true
+
+# Sum the counts of every test assembly from the TRX files (one per project).
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  c=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$c"); f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$c")
+  n=$(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$c")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + n))
+done
+projects=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+expected=$(ls tests/*/*.csproj | wc -l)
+if [ "$projects" -ne "$expected" ]; then
+  echo "only $projects of $expected test projects reported results"; failed=$((failed + 1))
+fi
+rm -rf "$results"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
