@@ -10,7 +10,8 @@ namespace Cnnrt.Io;
 /// </summary>
 public static class Npy
 {
-    private static readonly byte[] Magic = "\x93NUMPY"u8.ToArray();
+    // Not "\x93NUMPY"u8: in a C# string \x93 is the char U+0093, which UTF-8 encodes as two bytes (C2 93).
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public static Tensor ReadFile(string path, Limits? limits = null)
     {
