@@ -27,8 +27,8 @@ public sealed class CnnrtException : Exception
 
     public CnnrtException(ErrorKind kind, string message, Exception? inner = null) : base(message, inner) => Kind = kind;
 
-    internal static CnnrtException Model(string message) => new(ErrorKind.InvalidModel, message);
-    internal static CnnrtException Unsupported(string message) => new(ErrorKind.Unsupported, message);
-    internal static CnnrtException Argument(string message) => new(ErrorKind.InvalidArgument, message);
-    internal static CnnrtException Limit(string message) => new(ErrorKind.LimitExceeded, message);
+    public static CnnrtException Model(string message) => new(ErrorKind.InvalidModel, message);
+    public static CnnrtException Unsupported(string message) => new(ErrorKind.Unsupported, message);
+    public static CnnrtException Argument(string message) => new(ErrorKind.InvalidArgument, message);
+    public static CnnrtException Limit(string message) => new(ErrorKind.LimitExceeded, message);
 }

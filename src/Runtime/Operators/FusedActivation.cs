@@ -1,4 +1,5 @@
 using Cnnrt.Graph;
+using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Operators;
 
@@ -33,17 +34,20 @@ public readonly record struct FusedActivation(ActivationKind Kind, float Alpha =
         node.SetAttribute(new NodeAttribute { Name = BetaAttribute, Kind = AttributeKind.Float, Float = Beta });
     }
 
-    /// <summary>The activation of one value, straight from its ONNX definition.</summary>
+    /// <summary>
+    /// The activation of one value: the same operator structs the standalone activation operators use, so a fused
+    /// activation gives bit-identical results.
+    /// </summary>
     public float Apply(float x) => Kind switch
     {
         ActivationKind.None => x,
-        ActivationKind.Relu => x > 0 ? x : 0,
-        ActivationKind.LeakyRelu => x >= 0 ? x : Alpha * x,
-        ActivationKind.Clip => MathF.Min(MathF.Max(x, Alpha), Beta),
-        ActivationKind.Sigmoid => 1f / (1f + MathF.Exp(-x)),
-        ActivationKind.HardSigmoid => MathF.Max(0, MathF.Min(1, Alpha * x + Beta)),
-        ActivationKind.HardSwish => x * MathF.Max(0, MathF.Min(1, x / 6f + 0.5f)),
-        ActivationKind.Tanh => MathF.Tanh(x),
+        ActivationKind.Relu => Relu.Invoke(x),
+        ActivationKind.LeakyRelu => new LeakyReluOp(Alpha).Invoke(x),
+        ActivationKind.Clip => new ClipOp<float>(Alpha, Beta).Invoke(x),
+        ActivationKind.Sigmoid => new SigmoidOp().Invoke(x),
+        ActivationKind.HardSigmoid => new HardSigmoidOp(Alpha, Beta).Invoke(x),
+        ActivationKind.HardSwish => new HardSwishOp().Invoke(x),
+        ActivationKind.Tanh => new TanhOp().Invoke(x),
         _ => x,
     };
 

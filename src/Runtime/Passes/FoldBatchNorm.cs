@@ -1,4 +1,5 @@
 using Cnnrt.Graph;
+using Cnnrt.Operators.Nn;
 using Cnnrt.Tensors;
 
 namespace Cnnrt.Passes;
@@ -28,7 +29,7 @@ public static class FoldBatchNorm
             int m = w.Shape[0];
             if (new[] { gamma, beta, mean, variance }.Any(t => t.Type != DataType.Float || t.Length != m)) continue;
 
-            var (newW, newB) = Fold(w.Floats, b?.Floats, m, gamma.Floats, beta.Floats, mean.Floats, variance.Floats, bn.GetFloat("epsilon", 1e-5f));
+            var (newW, newB) = BatchNormFolding.FoldIntoConv(w.Floats, b?.Floats, m, gamma.Floats, beta.Floats, mean.Floats, variance.Floats, bn.GetFloat("epsilon", 1e-5f));
             string wName = Unique(g, conv.Name + ".folded_weight"), bName = Unique(g, conv.Name + ".folded_bias");
             g.Initializers[wName] = new Tensor(DataType.Float, w.Shape, newW);
             g.Initializers[bName] = new Tensor(DataType.Float, [m], newB);
@@ -38,23 +39,6 @@ public static class FoldBatchNorm
             folded++;
         }
         return folded;
-    }
-
-    /// <summary>The folded weights and bias; <paramref name="w"/> is [M, ...] with M output channels.</summary>
-    public static (float[] Weights, float[] Bias) Fold(float[] w, float[]? b, int m, float[] gamma, float[] beta,
-        float[] mean, float[] variance, float epsilon)
-    {
-        var nw = new float[w.Length];
-        var nb = new float[m];
-        int per = w.Length / m;
-        for (int c = 0; c < m; c++)
-        {
-            // Computed in double so the fold adds no rounding beyond the final store.
-            double s = gamma[c] / Math.Sqrt((double)variance[c] + epsilon);
-            for (int k = 0; k < per; k++) nw[c * per + k] = (float)(w[c * per + k] * s);
-            nb[c] = (float)(s * ((b?[c] ?? 0) - (double)mean[c]) + beta[c]);
-        }
-        return (nw, nb);
     }
 
     private static bool TryConst(ModelGraph g, string name, out Tensor t)

@@ -60,29 +60,31 @@ public sealed class Tensor
         return r;
     }
 
-    public long ElementAsInt64(int i) => Data switch
+    // Switch on Type, not on the array: the runtime lets a byte[] pass as sbyte[] (and uint[] as int[]), so a
+    // pattern match on the array would read uint8 200 as -56.
+    public long ElementAsInt64(int i) => Type switch
     {
-        long[] a => a[i],
-        int[] a => a[i],
-        short[] a => a[i],
-        sbyte[] a => a[i],
-        byte[] a => a[i],
-        ushort[] a => a[i],
-        uint[] a => a[i],
-        ulong[] a => (long)a[i],
-        bool[] a => a[i] ? 1 : 0,
-        float[] a => (long)a[i],
-        double[] a => (long)a[i],
-        Half[] a => (long)(float)a[i],
+        DataType.Int64 => ((long[])Data)[i],
+        DataType.Int32 => ((int[])Data)[i],
+        DataType.Int16 => ((short[])Data)[i],
+        DataType.Int8 => ((sbyte[])Data)[i],
+        DataType.UInt8 => ((byte[])Data)[i],
+        DataType.UInt16 => ((ushort[])Data)[i],
+        DataType.UInt32 => ((uint[])Data)[i],
+        DataType.UInt64 => (long)((ulong[])Data)[i],
+        DataType.Bool => ((bool[])Data)[i] ? 1 : 0,
+        DataType.Float => (long)((float[])Data)[i],
+        DataType.Double => (long)((double[])Data)[i],
+        DataType.Float16 => (long)(float)((Half[])Data)[i],
         _ => throw new InvalidOperationException($"cannot read {DataTypes.Name(Type)} as an integer"),
     };
 
-    public double ElementAsDouble(int i) => Data switch
+    public double ElementAsDouble(int i) => Type switch
     {
-        float[] a => a[i],
-        double[] a => a[i],
-        Half[] a => (double)a[i],
-        bool[] a => a[i] ? 1 : 0,
+        DataType.Float => ((float[])Data)[i],
+        DataType.Double => ((double[])Data)[i],
+        DataType.Float16 => (double)((Half[])Data)[i],
+        DataType.UInt64 => ((ulong[])Data)[i],
         _ => ElementAsInt64(i),
     };
 

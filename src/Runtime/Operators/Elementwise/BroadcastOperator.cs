@@ -1,0 +1,90 @@
+using System.Numerics;
+using Cnnrt.Graph;
+using Cnnrt.Kernels;
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Tensors;
+
+namespace Cnnrt.Operators.Elementwise;
+
+/// <summary>
+/// An operator that folds a binary function over its inputs with numpy broadcasting, on every numeric type:
+/// Add, Sub, Mul, Div (two inputs), Sum, Max, Min (one or more), and PRelu (slope broadcast to x only).
+/// </summary>
+public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBinaryOp
+{
+    private readonly int minInputs, maxInputs;
+    private readonly bool unidirectional;
+
+    /// <param name="unidirectional">Only inputs after the first broadcast, to the first's shape (PRelu's slope).</param>
+    public BroadcastOperator(Node node, int opset, int minInputs, int maxInputs, bool unidirectional = false) : base(node, opset)
+    {
+        this.minInputs = minInputs;
+        this.maxInputs = maxInputs;
+        this.unidirectional = unidirectional;
+    }
+
+    /// <summary>Add, Sub, Mul, Div.</summary>
+    public static BroadcastOperator<TOp> Binary(Node node, int opset) => new(node, opset, 2, 2);
+
+    /// <summary>Sum, Max, Min.</summary>
+    public static BroadcastOperator<TOp> Variadic(Node node, int opset) => new(node, opset, 1, int.MaxValue);
+
+    public override ValueInfo[] InferOutputs(ValueInfo?[] inputs)
+    {
+        ExpectInputs(inputs, minInputs, maxInputs);
+        ExpectAllPresent(inputs);
+        var type = CommonType(inputs, 0, inputs.Length);
+        ExpectNumeric(inputs[0]!, 0);
+        var shape = BroadcastShape(inputs, 0, inputs.Length);
+        if (unidirectional && !ShapeMath.Equal(shape, inputs[0]!.Shape))
+            throw Error($"input 1 ('{Node.Inputs[1]}') has shape {ShapeMath.Format(inputs[1]!.Shape)}, which does not broadcast " +
+                $"to input 0's shape {ShapeMath.Format(inputs[0]!.Shape)}");
+        return [new ValueInfo(type, shape)];
+    }
+
+    public override Step CreateStep(StepContext context) =>
+        new FoldStep(context.Inputs, context.Outputs[0], Nests(context.InputInfos, context.OutputInfos[0].Shape))
+        { NodeName = Node.Name, OpType = Node.OpType };
+
+    public override Tensor[] Evaluate(Tensor?[] inputs)
+    {
+        var output = InferOutputs(InfosOf(inputs))[0];
+        if (output.Type == DataType.Float) return base.Evaluate(inputs);
+        return [ElementTypeSwitch.Numeric(output.Type, new Typed(inputs, output.Shape, Nests(InfosOf(inputs), output.Shape)), Where)];
+    }
+
+    /// <summary>
+    /// Nest k combines input k + 1 into the output: the first reads inputs 0 and 1, the others the output itself
+    /// (same index, so in place) and the next input. None for a single input, which is copied.
+    /// </summary>
+    private static LoopNest[] Nests(ValueInfo?[] inputs, int[] outputShape)
+    {
+        var nests = new LoopNest[inputs.Length - 1];
+        for (int k = 0; k < nests.Length; k++)
+            nests[k] = LoopNest.ForBroadcast(outputShape, k == 0 ? inputs[0]!.Shape : outputShape, inputs[k + 1]!.Shape);
+        return nests;
+    }
+
+    private readonly struct Typed(Tensor?[] inputs, int[] shape, LoopNest[] nests) : INumericTensorFunction
+    {
+        public Tensor Invoke<T>() where T : unmanaged, INumber<T>
+        {
+            var y = new T[ShapeMath.Count(shape)];
+            if (nests.Length == 0) inputs[0]!.As<T>().CopyTo(y, 0);
+            else ElementwiseReference.Binary<T, TOp>(inputs[0]!.As<T>(), inputs[1]!.As<T>(), y, nests[0]);
+            for (int k = 1; k < nests.Length; k++) ElementwiseReference.Binary<T, TOp>(y, inputs[k + 1]!.As<T>(), y, nests[k]);
+            return Tensor.Create((int[])shape.Clone(), y);
+        }
+    }
+
+    private sealed class FoldStep(Slot[] inputs, Slot y, LoopNest[] nests) : Step
+    {
+        public override void Run()
+        {
+            var output = y.Span;
+            if (nests.Length == 0) inputs[0].ReadOnly.CopyTo(output);
+            else ElementwiseReference.Binary<float, TOp>(inputs[0].ReadOnly, inputs[1].ReadOnly, output, nests[0]);
+            for (int k = 1; k < nests.Length; k++) ElementwiseReference.Binary<float, TOp>(output, inputs[k + 1].ReadOnly, output, nests[k]);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Cnnrt.Graph;
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Tensors;
+
+namespace Cnnrt.Operators.Nn;
+
+/// <summary>
+/// ONNX Conv (opset 1/11; same semantics): X [N, C, spatial...] ⋆ W [M, C/group, kernel...] + B [M], 1-D to 3-D, with
+/// any fused activation applied as each output is stored. W and B are read from their slots on every run, so they
+/// may be runtime tensors.
+/// </summary>
+public sealed class ConvOperator : Operator, IWindowedOperator
+{
+    private readonly WindowAttributes window;
+    private readonly int group;
+    private readonly FusedActivation activation;
+
+    public ConvOperator(Node node, int opset) : base(node, opset)
+    {
+        window = new WindowAttributes(node, kernelRequired: false, hasCeilMode: false);
+        long g = node.GetInt("group", 1);
+        if (g < 1 || g > int.MaxValue) throw Error($"group {g} must be a positive integer");
+        group = (int)g;
+        activation = FusedActivation.FromNode(node);
+    }
+
+    public override ValueInfo[] InferOutputs(ValueInfo?[] inputs)
+    {
+        var geometry = ResolveWindow(inputs);
+        var x = inputs[0]!;
+        int m = inputs[1]!.Shape[0];
+        var shape = new int[x.Rank];
+        shape[0] = x.Shape[0];
+        shape[1] = m;
+        geometry.OutputDims().CopyTo(shape, 2);
+        ShapeMath.Count(shape, $"{Where}: output");
+        return [new ValueInfo(DataType.Float, shape)];
+    }
+
+    /// <summary>Validates X, W and B against each other and the attributes, and resolves the window.</summary>
+    public SpatialParams ResolveWindow(ValueInfo?[] inputs)
+    {
+        ExpectInputs(inputs, 2, 3);
+        var x = Required(inputs, 0);
+        var w = Required(inputs, 1);
+        ExpectFloat(x, 0);
+        ExpectFloat(w, 1);
+        if (x.Rank > 5) throw NotSupported($"input 0 has shape {ShapeMath.Format(x.Shape)}; only 1-D, 2-D and 3-D convolutions are supported");
+        ExpectRank(x, 0, 3, 5);
+        if (w.Rank != x.Rank)
+            throw Error($"weights W {ShapeMath.Format(w.Shape)} must have the rank of X {ShapeMath.Format(x.Shape)}");
+        int c = x.Shape[1], m = w.Shape[0];
+        if (m % group != 0) throw Error($"{m} output channels (W {ShapeMath.Format(w.Shape)}) are not divisible by group {group}");
+        if ((long)w.Shape[1] * group != c)
+            throw Error($"X has {c} channels but W {ShapeMath.Format(w.Shape)} with group {group} expects {(long)w.Shape[1] * group}");
+        var kernel = w.Shape.AsSpan(2);
+        if (window.KernelShape is { } ks && !kernel.SequenceEqual(ks))
+            throw Error($"kernel_shape [{string.Join(",", ks)}] does not match W {ShapeMath.Format(w.Shape)}");
+        if (inputs.Length > 2 && inputs[2] is { } b)
+        {
+            ExpectFloat(b, 2);
+            if (b.Rank != 1 || b.Shape[0] != m)
+                throw Error($"bias B has shape {ShapeMath.Format(b.Shape)}; expected [{m}] (one per output channel)");
+        }
+        return window.Resolve(x.Shape.AsSpan(2), kernel);
+    }
+
+    public override Step CreateStep(StepContext context)
+    {
+        var geometry = ResolveWindow(context.InputInfos);
+        var x = context.InputInfos[0]!;
+        return new ConvStep
+        {
+            NodeName = Node.Name, OpType = Node.OpType,
+            X = context.Inputs[0], W = context.Inputs[1], B = context.Inputs.Length > 2 ? context.Inputs[2] : default,
+            Y = context.Outputs[0],
+            Batch = x.Shape[0], InChannels = x.Shape[1], OutChannels = context.InputInfos[1]!.Shape[0], Group = group,
+            Geometry = geometry, Activation = activation,
+        };
+    }
+
+    private sealed class ConvStep : Step
+    {
+        public Slot X, W, B, Y;
+        public int Batch, InChannels, OutChannels, Group;
+        public required SpatialParams Geometry;
+        public FusedActivation Activation;
+
+        public override void Run() => ConvReference.Conv(X.ReadOnly, W.ReadOnly, B.ReadOnly, Y.Span,
+            Batch, InChannels, OutChannels, Group, Geometry, Activation);
+    }
+}

@@ -1,0 +1,52 @@
+using Cnnrt.Graph;
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Tensors;
+
+namespace Cnnrt.Operators.Nn;
+
+/// <summary>ONNX GlobalAveragePool and GlobalMaxPool: X [N, C, spatial...] → [N, C, 1, ...] over all spatial axes.</summary>
+public sealed class GlobalPoolOperator : Operator
+{
+    private readonly bool max;
+
+    public GlobalPoolOperator(Node node, int opset, bool max) : base(node, opset) => this.max = max;
+
+    public override ValueInfo[] InferOutputs(ValueInfo?[] inputs)
+    {
+        ExpectInputs(inputs, 1, 1);
+        var x = Required(inputs, 0);
+        ExpectFloat(x, 0);
+        ExpectRank(x, 0, 3);
+        for (int i = 2; i < x.Rank; i++)
+            if (x.Shape[i] == 0) throw Error($"input {ShapeMath.Format(x.Shape)} has an empty spatial axis {i}");
+        var shape = new int[x.Rank];
+        Array.Fill(shape, 1);
+        shape[0] = x.Shape[0];
+        shape[1] = x.Shape[1];
+        return [new ValueInfo(DataType.Float, shape)];
+    }
+
+    public override Step CreateStep(StepContext context)
+    {
+        var x = context.InputInfos[0]!;
+        int planes = x.Shape[0] * x.Shape[1];
+        return new GlobalPoolStep
+        {
+            NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0], Max = max,
+            Planes = planes, PlaneSize = planes == 0 ? 0 : x.Count / planes,
+        };
+    }
+
+    private sealed class GlobalPoolStep : Step
+    {
+        public Slot X, Y;
+        public bool Max;
+        public int Planes, PlaneSize;
+
+        public override void Run()
+        {
+            if (Max) PoolReference.GlobalMaxPool(X.ReadOnly, Y.Span, Planes, PlaneSize);
+            else PoolReference.GlobalAveragePool(X.ReadOnly, Y.Span, Planes, PlaneSize);
+        }
+    }
+}
