@@ -1,0 +1,111 @@
+using Cnnrt.Io;
+using Cnnrt.Tensors;
+using Xunit.Abstractions;
+
+namespace Cnnrt.Tests.Zoo;
+
+/// <summary>
+/// The PyTorch model zoo (bench/zoo/export_zoo.py): each model's ONNX export, run by a session on the exported seeded
+/// input, must reproduce PyTorch's output to max |actual − expected| ≤ 1e-4 · max |expected|.
+/// </summary>
+public sealed class ZooTests(ITestOutputHelper output)
+{
+    public static readonly TheoryData<string> Models = new()
+    {
+        "mobilenet_v2", "resnet18", "squeezenet1_1", "shufflenet_v2_x0_5", "mobilenet_v3_small",
+        "efficientnet_b0", "densenet121", "lenet5", "typical_cnn",
+    };
+
+    private const double RelativeTolerance = 1e-4;
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Matches_pytorch(string name)
+    {
+        var (session, input, expected) = Open(name);
+        Assert.Equal(expected.Shape, session.OutputShape(0).ToArray());
+
+        input.Floats.CopyTo(session.Input(0));
+        session.Run();
+        var actual = session.Output(0);
+        var e = expected.Floats;
+        Assert.Equal(e.Length, actual.Length);
+
+        double maxRef = 0, maxErr = -1;
+        int at = 0;
+        for (int i = 0; i < e.Length; i++)
+        {
+            maxRef = Math.Max(maxRef, Math.Abs(e[i]));
+            double err = Math.Abs((double)actual[i] - e[i]);
+            if (!(err <= maxErr)) { maxErr = err; at = i; } // NaN counts as the worst error
+        }
+        double bound = RelativeTolerance * maxRef;
+        string report = $"{name}: max |actual − expected| = {maxErr:G4} at {Position(at, expected.Shape)} " +
+                        $"(actual {actual[at]:G9}, expected {e[at]:G9}); max |expected| = {maxRef:G4}, bound {bound:G4}";
+        Assert.True(maxErr <= bound, report);
+        output.WriteLine(report);
+    }
+
+    [Fact]
+    public void Typical_cnn_arena_is_smaller_than_its_intermediate_tensors()
+    {
+        var (session, _, _) = Open("typical_cnn");
+        Assert.True(session.Plan.ArenaBytes < session.Plan.IntermediateBytes,
+            $"arena {session.Plan.ArenaBytes} bytes, intermediate tensors {session.Plan.IntermediateBytes} bytes");
+    }
+
+    /// <summary>Loads a zoo model and plans a session for its recorded input shape.</summary>
+    internal static (Session Session, Tensor Input, Tensor Expected) Open(string name)
+    {
+        string dir = ZooDirectory(name);
+        var input = Npy.ReadFile(Path.Combine(dir, "input.npy"));
+        var expected = Npy.ReadFile(Path.Combine(dir, "output.npy"));
+        Assert.Equal(DataType.Float, input.Type);
+        Assert.Equal(DataType.Float, expected.Type);
+        var model = Model.Load(Path.Combine(dir, "model.onnx"));
+        var session = new Session(model, new SessionOptions { InputShapes = [input.Shape] });
+        return (session, input, expected);
+    }
+
+    private static string ZooDirectory(string name)
+    {
+        string root = RepoRoot();
+        string dir = Path.Combine(root, "bench", ".zoo", name);
+        foreach (var file in new[] { "model.onnx", "input.npy", "output.npy" })
+            if (!File.Exists(Path.Combine(dir, file)))
+                Assert.Fail($"the model zoo is missing {Path.Combine(dir, file)}; build it with " +
+                            $"`/usr/bin/python3 bench/zoo/export_zoo.py` in {root} (test.sh does this before the tests)");
+        return dir;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Runtime.sln"))) return d.FullName;
+        throw new InvalidOperationException($"no folder with Runtime.sln above {AppContext.BaseDirectory}");
+    }
+
+    private static string Position(int flat, int[] shape)
+    {
+        var idx = new int[shape.Length];
+        for (int d = shape.Length - 1; d >= 0; d--) { idx[d] = flat % shape[d]; flat /= shape[d]; }
+        return "[" + string.Join(", ", idx) + "]";
+    }
+}
+
+/// <summary>After warm-up, runs of a real model allocate nothing on the calling thread.</summary>
+[Collection("Serial allocation measurements")]
+public sealed class ZooAllocationTests
+{
+    [Fact]
+    public void Mobilenet_v2_runs_allocate_zero_bytes()
+    {
+        var (session, input, _) = ZooTests.Open("mobilenet_v2");
+        input.Floats.CopyTo(session.Input(0));
+        for (int i = 0; i < 2; i++) session.Run();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) session.Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
