@@ -33,16 +33,37 @@ public sealed class Model
         for (int k = 0; k < _operators.Length; k++) _operators[k] = OperatorRegistry.Create(graph.Nodes[k], graph.Opset);
     }
 
+    /// <summary>Loads an ONNX model or a cnnrt packed model (told apart by their first bytes).</summary>
     public static Model Load(string path, ModelOptions? options = null)
     {
         options ??= new ModelOptions();
-        return FromGraph(OnnxImporter.LoadFile(path, options.Limits), path, options);
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot read model: {e.Message}", e);
+        }
+        return Load(bytes, path, Path.GetDirectoryName(Path.GetFullPath(path)), options);
     }
 
-    public static Model Load(ReadOnlySpan<byte> bytes, ModelOptions? options = null, string source = "memory")
+    /// <summary>Loads from memory; external data files cannot be resolved and are an error.</summary>
+    public static Model Load(ReadOnlySpan<byte> bytes, ModelOptions? options = null, string source = "memory") =>
+        Load(bytes, source, null, options ?? new ModelOptions());
+
+    private static Model Load(ReadOnlySpan<byte> bytes, string source, string? directory, ModelOptions options)
     {
-        options ??= new ModelOptions();
-        return FromGraph(OnnxImporter.Load(bytes, source, null, options.Limits), source, options);
+        var onnx = PackedModelFile.HasMagic(bytes) ? PackedModelFile.Payload(bytes, source) : bytes;
+        return FromGraph(OnnxImporter.Load(onnx, source, directory, options.Limits), source, options);
+    }
+
+    /// <summary>Writes the optimized graph as a cnnrt packed model.</summary>
+    public void SavePacked(string path)
+    {
+        try { File.WriteAllBytes(path, PackedModelFile.Write(Graph)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot write: {e.Message}", e);
+        }
     }
 
     /// <summary>Optimizes a graph (a copy of it) and binds its operators.</summary>
