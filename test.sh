@@ -30,7 +30,8 @@ echo "== exporting the model zoo (cached in bench/.zoo)"
 echo "== running tests"
 results=$(mktemp -d)
 dotnet test Runtime.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" \
-  --logger "console;verbosity=normal" 2>&1 | tee "$results/log.txt" | grep -E "^\s*(Passed|Failed|Skipped) |^(Passed|Failed)!|error" || true
+  --logger "console;verbosity=normal" 2>&1 | tee "$results/log.txt" \
+  | grep -E "^\s*Failed |^\s*Skipped |Passed .*(OnnxBackendTests|ZooTests)|^\s*(Passed|Failed)!|error" || true
 
 # Sum the counts of every test assembly from the TRX files (one per project).
 passed=0; failed=0; skipped=0
@@ -45,6 +46,10 @@ projects=$(ls "$results"/*.trx 2>/dev/null | wc -l)
 expected=$(ls tests/*/*.csproj | wc -l)
 if [ "$projects" -ne "$expected" ]; then
   echo "only $projects of $expected test projects reported results"; failed=$((failed + 1))
+fi
+if [ "$failed" -gt 0 ]; then
+  echo "== failures"
+  grep -E -A8 "^\s*Failed [A-Z]" "$results/log.txt" | head -200
 fi
 rm -rf "$results"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -51,7 +51,7 @@ public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBi
     {
         var output = InferOutputs(InfosOf(inputs))[0];
         if (output.Type == DataType.Float) return base.Evaluate(inputs);
-        return [ElementTypeSwitch.Numeric(output.Type, new Typed(inputs, output.Shape, Nests(Legacy(InfosOf(inputs)), output.Shape)), Where)];
+        return [ElementDispatch.Numeric(output.Type, new Typed(inputs, output.Shape, Nests(Legacy(InfosOf(inputs)), output.Shape)), Where)];
     }
 
     /// <summary>

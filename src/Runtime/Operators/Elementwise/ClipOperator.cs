@@ -59,7 +59,7 @@ public sealed class ClipOperator : ElementwiseOperator
         InferOutputs(InfosOf(inputs));
         var x = inputs[0]!;
         if (x.Type == DataType.Float) return base.Evaluate(inputs);
-        return [ElementTypeSwitch.Numeric(x.Type, new Typed(x, Bound(inputs, 1), Bound(inputs, 2)), Where)];
+        return [ElementDispatch.Numeric(x.Type, new Typed(x, Bound(inputs, 1), Bound(inputs, 2)), Where)];
     }
 
     private static Tensor? Bound(Tensor?[] inputs, int i) => i < inputs.Length ? inputs[i] : null;

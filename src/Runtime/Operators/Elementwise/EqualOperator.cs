@@ -32,7 +32,7 @@ public sealed class EqualOperator(Node node, int opset) : ElementwiseOperator(no
         var nest = LoopNest.ForBroadcast(output.Shape, a.Shape, b.Shape);
         // bools compare as their bytes (0 or 1), which keeps the kernel on numeric types.
         var type = a.Type == DataType.Bool ? DataType.UInt8 : a.Type;
-        return [ElementTypeSwitch.Numeric(type, new Typed(a, b, (int[])output.Shape.Clone(), nest), Where)];
+        return [ElementDispatch.Numeric(type, new Typed(a, b, (int[])output.Shape.Clone(), nest), Where)];
     }
 
     private readonly struct Typed(Tensor a, Tensor b, int[] shape, LoopNest nest) : INumericTensorFunction

@@ -25,7 +25,7 @@ public sealed class NumericUnaryOperator<TFunction>(Node node, int opset) : Elem
     {
         InferOutputs(InfosOf(inputs));
         var x = inputs[0]!;
-        return x.Type == DataType.Float ? base.Evaluate(inputs) : [ElementTypeSwitch.Numeric(x.Type, new Typed(x), Where)];
+        return x.Type == DataType.Float ? base.Evaluate(inputs) : [ElementDispatch.Numeric(x.Type, new Typed(x), Where)];
     }
 
     private readonly struct Typed(Tensor x) : INumericTensorFunction

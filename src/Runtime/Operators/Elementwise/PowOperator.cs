@@ -41,7 +41,7 @@ public sealed class PowOperator(Node node, int opset) : ElementwiseOperator(node
         var z = new double[ShapeMath.Count(output.Shape)];
         var nest = LoopNest.ForBroadcast(output.Shape, x.Shape, y.Shape);
         ElementwiseReference.Binary<double, PowOp>(x.ToDoubleArray(), y.ToDoubleArray(), z, nest);
-        return [ElementTypeSwitch.Numeric(output.Type, new FromDoubles(z, (int[])output.Shape.Clone()), Where)];
+        return [ElementDispatch.Numeric(output.Type, new FromDoubles(z, (int[])output.Shape.Clone()), Where)];
     }
 
     private readonly struct FromDoubles(double[] values, int[] shape) : INumericTensorFunction

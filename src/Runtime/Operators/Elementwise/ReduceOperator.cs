@@ -99,7 +99,7 @@ public sealed class ReduceOperator : ElementwiseOperator
         var x = inputs[0]!;
         // The float step takes the axes from its infos, so every type, float32 included, evaluates here.
         var nest = r.Reduced is null ? null : ReduceReference.Nest(x.Shape, r.Reduced);
-        return [ElementTypeSwitch.Numeric(x.Type, new Typed(kind, x, (int[])r.OutputShape.Clone(), nest, r.GroupSize), Where)];
+        return [ElementDispatch.Numeric(x.Type, new Typed(kind, x, (int[])r.OutputShape.Clone(), nest, r.GroupSize), Where)];
     }
 
     private static void Reduce<T>(ReduceKind kind, ReadOnlySpan<T> x, Span<T> y, LoopNest? nest, int groupSize) where T : INumber<T>

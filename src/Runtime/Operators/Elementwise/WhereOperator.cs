@@ -34,7 +34,7 @@ public sealed class WhereOperator(Node node, int opset) : ElementwiseOperator(no
     {
         var output = InferOutputs(InfosOf(inputs))[0];
         var nest = LoopNest.ForBroadcast(output.Shape, inputs[0]!.Shape, inputs[1]!.Shape, inputs[2]!.Shape);
-        return [ElementTypeSwitch.Any(output.Type, new Typed(inputs[0]!, inputs[1]!, inputs[2]!, (int[])output.Shape.Clone(), nest), Where)];
+        return [ElementDispatch.Any(output.Type, new Typed(inputs[0]!, inputs[1]!, inputs[2]!, (int[])output.Shape.Clone(), nest), Where)];
     }
 
     private readonly struct Typed(Tensor condition, Tensor x, Tensor y, int[] shape, LoopNest nest) : IAnyTensorFunction

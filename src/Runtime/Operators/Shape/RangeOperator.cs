@@ -47,12 +47,12 @@ public sealed class RangeOperator(Node node, int opset) : FoldingOperator(node, 
     private struct CountAction(Array start, Array limit, Array delta, long max) : INumberAction
     {
         public long Count;
-        public void Invoke<T>() where T : struct, INumberBase<T> =>
+        public void Invoke<T>() where T : unmanaged, INumber<T> =>
             Count = RangeReference.Count(((T[])start)[0], ((T[])limit)[0], ((T[])delta)[0], max);
     }
 
     private readonly struct FillAction(Array start, Array delta, Array output) : INumberAction
     {
-        public void Invoke<T>() where T : struct, INumberBase<T> => RangeReference.Range(((T[])start)[0], ((T[])delta)[0], (T[])output);
+        public void Invoke<T>() where T : unmanaged, INumber<T> => RangeReference.Range(((T[])start)[0], ((T[])delta)[0], (T[])output);
     }
 }

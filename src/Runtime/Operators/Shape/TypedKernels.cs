@@ -116,18 +116,18 @@ public static class TypedKernels
     private struct ParseAction(string[] src, Array dst) : INumberAction
     {
         public int Bad;
-        public void Invoke<T>() where T : struct, INumberBase<T> => Bad = CastReference.Parse<T>(src, (T[])dst);
+        public void Invoke<T>() where T : unmanaged, INumber<T> => Bad = CastReference.Parse<T>(src, (T[])dst);
     }
 
     private readonly struct FromBoolAction(bool[] src, Array dst) : INumberAction
     {
-        public void Invoke<T>() where T : struct, INumberBase<T> => CastReference.FromBool<T>(src, (T[])dst);
+        public void Invoke<T>() where T : unmanaged, INumber<T> => CastReference.FromBool<T>(src, (T[])dst);
     }
 
     /// <summary>Dispatches on the source numeric type, then on the target.</summary>
     private readonly struct FromNumberAction(Array src, Array dst, DataType to) : INumberAction
     {
-        public void Invoke<TFrom>() where TFrom : struct, INumberBase<TFrom>
+        public void Invoke<TFrom>() where TFrom : unmanaged, INumber<TFrom>
         {
             if (to == DataType.Bool)
             {
@@ -139,9 +139,9 @@ public static class TypedKernels
         }
     }
 
-    private readonly struct ToNumberAction<TFrom>(TFrom[] src, Array dst) : INumberAction where TFrom : struct, INumberBase<TFrom>
+    private readonly struct ToNumberAction<TFrom>(TFrom[] src, Array dst) : INumberAction where TFrom : unmanaged, INumber<TFrom>
     {
-        public void Invoke<TTo>() where TTo : struct, INumberBase<TTo> => CastReference.Convert<TFrom, TTo>(src, (TTo[])dst);
+        public void Invoke<TTo>() where TTo : unmanaged, INumber<TTo> => CastReference.Convert<TFrom, TTo>(src, (TTo[])dst);
     }
 
     private readonly struct StridedCopyAction(StridedCopy plan, Array src, Array dst) : IElementAction
