@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cnnrt.Kernels;
 using Cnnrt.Tensors;
 
 namespace Cnnrt.Cli;
@@ -61,7 +62,7 @@ internal static class CliSupport
     }
 
     /// <summary>Session for explicit shapes (one per input) or the model's defaults.</summary>
-    public static Session CreateSession(Model model, string[]? shapes, int threads = 0)
+    public static Session CreateSession(Model model, string[]? shapes, int threads = 0, KernelIsa? isa = null)
     {
         IReadOnlyList<int[]>? parsed = null;
         if (shapes is { Length: > 0 })
@@ -70,7 +71,16 @@ internal static class CliSupport
                 throw CnnrtException.Argument($"the model has {model.Inputs.Count} inputs; {shapes.Length} --input-shape values were given");
             parsed = shapes.Select(ParseShape).ToList();
         }
-        return new Session(model, new SessionOptions { InputShapes = parsed, Threads = threads });
+        return new Session(model, new SessionOptions { InputShapes = parsed, Threads = threads, Isa = isa });
+    }
+
+    /// <summary>"avx2" → KernelIsa.Avx2; null stays null (the widest path).</summary>
+    public static KernelIsa? ParseIsa(string? name)
+    {
+        if (name is null) return null;
+        foreach (var isa in Enum.GetValues<KernelIsa>())
+            if (string.Equals(CpuFeatures.Name(isa), name, StringComparison.OrdinalIgnoreCase)) return isa;
+        throw CnnrtException.Argument($"--isa '{name}': expected one of {string.Join(", ", Enum.GetValues<KernelIsa>().Select(CpuFeatures.Name))}");
     }
 
     public static Utf8JsonWriter JsonOut() => new(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });

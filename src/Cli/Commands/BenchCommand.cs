@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Cnnrt.Kernels;
 
 namespace Cnnrt.Cli.Commands;
 
@@ -13,19 +14,21 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs.", DefaultValueFactory = _ => 100 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first.", DefaultValueFactory = _ => 10 };
         var shape = new Option<string[]>("--input-shape") { Description = "Input shape(s) like 1x3x224x224, one per input." };
+        var isa = new Option<string?>("--isa") { Description = "Kernel path: reference, vector128, avx2, avx512 (default: the widest this CPU runs)." };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var cmd = new Command("bench", "Measure inference latency and allocation.") { model, threads, runs, warmup, shape, json };
-        cmd.SetAction(r => CliSupport.Guard(() => Execute(r.GetValue(model)!, r.GetValue(threads), r.GetValue(runs), r.GetValue(warmup), r.GetValue(shape), r.GetValue(json))));
+        var cmd = new Command("bench", "Measure inference latency and allocation.") { model, threads, runs, warmup, shape, isa, json };
+        cmd.SetAction(r => CliSupport.Guard(() => Execute(r.GetValue(model)!, r.GetValue(threads), r.GetValue(runs), r.GetValue(warmup),
+            r.GetValue(shape), CliSupport.ParseIsa(r.GetValue(isa)), r.GetValue(json))));
         return cmd;
     }
 
-    private static int Execute(string modelPath, int threads, int runs, int warmup, string[]? shapes, bool json)
+    private static int Execute(string modelPath, int threads, int runs, int warmup, string[]? shapes, KernelIsa? isa, bool json)
     {
         if (runs < 1) throw CnnrtException.Argument($"--runs must be at least 1, got {runs}");
         if (warmup < 0) throw CnnrtException.Argument($"--warmup must not be negative, got {warmup}");
         if (threads < 0) throw CnnrtException.Argument($"--threads must not be negative, got {threads}");
         var m = CliSupport.LoadModel(modelPath);
-        var session = CliSupport.CreateSession(m, shapes, threads);
+        var session = CliSupport.CreateSession(m, shapes, threads, isa);
         var rng = new Random(1234);
         for (int i = 0; i < session.InputCount; i++)
         {
@@ -63,13 +66,13 @@ internal static class BenchCommand
             w.WriteNumber("allocated_bytes_per_run", perRun);
             w.WriteNumber("arena_bytes", session.Plan.ArenaBytes);
             w.WriteNumber("intermediate_bytes", session.Plan.IntermediateBytes);
-            w.WriteString("isa", KernelPaths.Isa);
+            w.WriteString("isa", CpuFeatures.Name(session.Plan.Isa));
             w.WriteEndObject();
         }
         else
         {
             Console.WriteLine($"model: {modelPath} ({string.Join(", ", Enumerable.Range(0, session.InputCount).Select(i => CliSupport.Shape(session.InputShape(i))))})");
-            Console.WriteLine($"runs: {runs} (after {warmup} warm-up), threads: {threads}, isa: {KernelPaths.Isa}");
+            Console.WriteLine($"runs: {runs} (after {warmup} warm-up), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
             Console.WriteLine($"latency ms: median {median:F4}  p90 {Pct(0.90):F4}  p99 {Pct(0.99):F4}  min {times[0]:F4}");
             Console.WriteLine($"allocated bytes per run: {perRun:F1}");
             Console.WriteLine($"arena: {session.Plan.ArenaBytes} bytes (all intermediate tensors: {session.Plan.IntermediateBytes} bytes)");

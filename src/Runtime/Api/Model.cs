@@ -110,5 +110,6 @@ public sealed class Model
     }
 
     /// <summary>Plans the model for the given input shapes (one per input, in graph order).</summary>
-    public Plan CreatePlan(IReadOnlyList<int[]> inputShapes) => Planner.Build(Graph, _operators, inputShapes, Options.Limits);
+    public Plan CreatePlan(IReadOnlyList<int[]> inputShapes, Kernels.KernelIsa? isa = null) =>
+        Planner.Build(Graph, _operators, inputShapes, Options.Limits, isa);
 }

@@ -8,6 +8,8 @@ public sealed record SessionOptions
 {
     /// <summary>Worker threads for one run; 0 = the number of physical cores.</summary>
     public int Threads { get; init; }
+    /// <summary>Kernel path; null = the widest this CPU runs. Tests force each path to compare it with the reference.</summary>
+    public Kernels.KernelIsa? Isa { get; init; }
     /// <summary>Input shapes to plan for at creation; null = the model's declared shapes (batch 1).</summary>
     public IReadOnlyList<int[]>? InputShapes { get; init; }
 }
@@ -88,7 +90,7 @@ public sealed class Session
     private Plan PlanFor(IReadOnlyList<int[]> shapes)
     {
         string key = string.Join(";", shapes.Select(s => string.Join("x", s)));
-        if (!_plans.TryGetValue(key, out var plan)) _plans[key] = plan = Model.CreatePlan(shapes);
+        if (!_plans.TryGetValue(key, out var plan)) _plans[key] = plan = Model.CreatePlan(shapes, Options.Isa);
         return plan;
     }
 

@@ -22,4 +22,6 @@ public sealed class StepContext
     /// <summary>Input slots (default/empty for an omitted input; constants point into their own arrays).</summary>
     public required Slot[] Inputs { get; init; }
     public required Slot[] Outputs { get; init; }
+    /// <summary>The instruction-set path this plan uses; operators pick their kernel variant from it.</summary>
+    public Kernels.KernelIsa Isa { get; init; } = Kernels.KernelIsa.Reference;
 }

@@ -9,8 +9,9 @@ namespace Cnnrt.Planning;
 public sealed class Plan
 {
     internal Plan(Step[] steps, float[] arena, ValueInfo[] inputInfos, Slot[] inputSlots, ValueInfo[] outputInfos,
-        Slot[] outputSlots, PlannedLayer[] layers, long intermediateBytes)
+        Slot[] outputSlots, PlannedLayer[] layers, long intermediateBytes, Kernels.KernelIsa isa)
     {
+        Isa = isa;
         Steps = steps;
         Arena = arena;
         InputInfos = inputInfos;
@@ -36,6 +37,8 @@ public sealed class Plan
     public long IntermediateBytes { get; }
 
     public int StepCount => Steps.Length;
+    /// <summary>The instruction-set path the plan's kernels use.</summary>
+    public Kernels.KernelIsa Isa { get; }
     public IReadOnlyList<Step> StepList => Steps;
 
     public Span<float> Input(int index) => InputSlots[index].Span;

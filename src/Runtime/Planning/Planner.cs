@@ -1,4 +1,5 @@
 using Cnnrt.Graph;
+using Cnnrt.Kernels;
 using Cnnrt.Operators;
 using Cnnrt.Tensors;
 
@@ -11,8 +12,12 @@ namespace Cnnrt.Planning;
 /// </summary>
 public static class Planner
 {
-    public static Plan Build(ModelGraph g, IReadOnlyList<Operator> operators, IReadOnlyList<int[]> inputShapes, Limits? limits = null)
+    public static Plan Build(ModelGraph g, IReadOnlyList<Operator> operators, IReadOnlyList<int[]> inputShapes, Limits? limits = null,
+        KernelIsa? isa = null)
     {
+        var path = isa ?? CpuFeatures.Best;
+        if (!CpuFeatures.Supports(path))
+            throw CnnrtException.Argument($"kernel path {CpuFeatures.Name(path)} is not supported on this CPU (best: {CpuFeatures.Name(CpuFeatures.Best)})");
         limits ??= Limits.Default;
         if (inputShapes.Count != g.Inputs.Count)
             throw CnnrtException.Argument($"the model has {g.Inputs.Count} inputs, {inputShapes.Count} shapes were given");
@@ -56,7 +61,7 @@ public static class Planner
             layers.Add(new PlannedLayer { Node = node, Operator = op, Inputs = ins, Outputs = outs });
         }
 
-        return Lay(g, layers, infos, limits);
+        return Lay(g, layers, infos, limits, path);
     }
 
     private static bool IsFolded(Node node, ValueInfo[] outs)
@@ -87,7 +92,7 @@ public static class Planner
     }
 
     /// <summary>Assigns arena memory by lifetime and binds every step to its slots.</summary>
-    private static Plan Lay(ModelGraph g, List<PlannedLayer> layers, Dictionary<string, ValueInfo> infos, Limits limits)
+    private static Plan Lay(ModelGraph g, List<PlannedLayer> layers, Dictionary<string, ValueInfo> infos, Limits limits, KernelIsa isa)
     {
         // Storage: one per runtime value, except views, which share their input's.
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -155,7 +160,7 @@ public static class Planner
                 if (j < node.Outputs.Length && node.Outputs[j].Length > 0) outSlots[j] = SlotOf(node.Outputs[j], "output");
             steps[k] = layer.Operator.CreateStep(new StepContext
             {
-                InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots,
+                InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa,
             });
         }
 
@@ -171,6 +176,6 @@ public static class Planner
             outputInfos[i] = info;
             outputSlots[i] = SlotOf(g.Outputs[i].Name, "graph output");
         }
-        return new Plan(steps, arena, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate);
+        return new Plan(steps, arena, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate, isa);
     }
 }
