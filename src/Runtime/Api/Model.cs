@@ -110,6 +110,6 @@ public sealed class Model
     }
 
     /// <summary>Plans the model for the given input shapes (one per input, in graph order).</summary>
-    public Plan CreatePlan(IReadOnlyList<int[]> inputShapes, Kernels.KernelIsa? isa = null) =>
-        Planner.Build(Graph, _operators, inputShapes, Options.Limits, isa);
+    public Plan CreatePlan(IReadOnlyList<int[]> inputShapes, Kernels.KernelIsa? isa = null, Threading.WorkerPool? pool = null) =>
+        Planner.Build(Graph, _operators, inputShapes, Options.Limits, isa, pool);
 }

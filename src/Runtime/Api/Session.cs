@@ -16,21 +16,28 @@ public sealed record SessionOptions
 
 /// <summary>
 /// Runs a model. Owns the plan (and its arena) for the current input shapes; a new shape re-plans, a repeated one
-/// reuses the plan it has. A session belongs to one thread at a time; its runs allocate nothing.
+/// reuses the plan it has. A session belongs to one thread at a time; its runs allocate nothing. Disposing it stops
+/// its worker threads.
 /// </summary>
-public sealed class Session
+public sealed class Session : IDisposable
 {
     private readonly Dictionary<string, Plan> _plans = new(StringComparer.Ordinal);
     private Plan _plan;
+    private readonly Threading.WorkerPool? _pool;
 
     public Session(Model model, SessionOptions? options = null)
     {
         Model = model;
         Options = options ?? new SessionOptions();
+        if (Options.Threads < 0) throw CnnrtException.Argument($"thread count must not be negative, got {Options.Threads}");
+        Threads = Options.Threads == 0 ? Threading.CpuTopology.PhysicalCores : Options.Threads;
+        _pool = Threads > 1 ? new Threading.WorkerPool(Threads) : null;
         _plan = PlanFor(Options.InputShapes ?? model.DefaultInputShapes());
     }
 
     public Model Model { get; }
+    /// <summary>Threads a run uses (the caller's plus workers).</summary>
+    public int Threads { get; }
     public SessionOptions Options { get; }
     /// <summary>The plan for the current input shapes.</summary>
     public Plan Plan => _plan;
@@ -90,9 +97,11 @@ public sealed class Session
     private Plan PlanFor(IReadOnlyList<int[]> shapes)
     {
         string key = string.Join(";", shapes.Select(s => string.Join("x", s)));
-        if (!_plans.TryGetValue(key, out var plan)) _plans[key] = plan = Model.CreatePlan(shapes, Options.Isa);
+        if (!_plans.TryGetValue(key, out var plan)) _plans[key] = plan = Model.CreatePlan(shapes, Options.Isa, _pool);
         return plan;
     }
+
+    public void Dispose() => _pool?.Dispose();
 
     private static int CheckIndex(int index, int count, string what) =>
         (uint)index < (uint)count ? index : throw CnnrtException.Argument($"{what} index {index} is out of range (the model has {count})");

@@ -24,4 +24,6 @@ public sealed class StepContext
     public required Slot[] Outputs { get; init; }
     /// <summary>The instruction-set path this plan uses; operators pick their kernel variant from it.</summary>
     public Kernels.KernelIsa Isa { get; init; } = Kernels.KernelIsa.Reference;
+    /// <summary>The session's worker pool for steps that split into tiles; null runs single-threaded.</summary>
+    public Threading.WorkerPool? Pool { get; init; }
 }

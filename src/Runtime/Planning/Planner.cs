@@ -2,6 +2,7 @@ using Cnnrt.Graph;
 using Cnnrt.Kernels;
 using Cnnrt.Operators;
 using Cnnrt.Tensors;
+using Cnnrt.Threading;
 
 namespace Cnnrt.Planning;
 
@@ -13,7 +14,7 @@ namespace Cnnrt.Planning;
 public static class Planner
 {
     public static Plan Build(ModelGraph g, IReadOnlyList<Operator> operators, IReadOnlyList<int[]> inputShapes, Limits? limits = null,
-        KernelIsa? isa = null)
+        KernelIsa? isa = null, WorkerPool? pool = null)
     {
         var path = isa ?? CpuFeatures.Best;
         if (!CpuFeatures.Supports(path))
@@ -61,7 +62,7 @@ public static class Planner
             layers.Add(new PlannedLayer { Node = node, Operator = op, Inputs = ins, Outputs = outs });
         }
 
-        return Lay(g, layers, infos, limits, path);
+        return Lay(g, layers, infos, limits, path, pool);
     }
 
     private static bool IsFolded(Node node, ValueInfo[] outs)
@@ -92,7 +93,8 @@ public static class Planner
     }
 
     /// <summary>Assigns arena memory by lifetime and binds every step to its slots.</summary>
-    private static Plan Lay(ModelGraph g, List<PlannedLayer> layers, Dictionary<string, ValueInfo> infos, Limits limits, KernelIsa isa)
+    private static Plan Lay(ModelGraph g, List<PlannedLayer> layers, Dictionary<string, ValueInfo> infos, Limits limits, KernelIsa isa,
+        WorkerPool? pool)
     {
         // Storage: one per runtime value, except views, which share their input's.
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -160,7 +162,7 @@ public static class Planner
                 if (j < node.Outputs.Length && node.Outputs[j].Length > 0) outSlots[j] = SlotOf(node.Outputs[j], "output");
             steps[k] = layer.Operator.CreateStep(new StepContext
             {
-                InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa,
+                InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,
             });
         }
 

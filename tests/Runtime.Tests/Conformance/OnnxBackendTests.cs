@@ -52,6 +52,7 @@ public sealed class OnnxBackendTests(ITestOutputHelper output)
                 output.WriteLine($"{id}: planned engine n/a: {e.Message}");
                 continue;
             }
+            using var disposeSession = session; // stops its worker threads
             for (int i = 0; i < graph.Inputs.Count; i++) inputs[graph.Inputs[i].Name].Floats.CopyTo(session.Input(i));
             session.Run();
             for (int i = 0; i < graph.Outputs.Count; i++)

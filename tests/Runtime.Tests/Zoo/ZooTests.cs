@@ -63,7 +63,7 @@ public sealed class ZooTests(ITestOutputHelper output)
         Assert.Equal(DataType.Float, input.Type);
         Assert.Equal(DataType.Float, expected.Type);
         var model = Model.Load(Path.Combine(dir, "model.onnx"));
-        var session = new Session(model, new SessionOptions { InputShapes = [input.Shape] });
+        using var session = new Session(model, new SessionOptions { InputShapes = [input.Shape] });
         return (session, input, expected);
     }
 
