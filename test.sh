@@ -42,6 +42,17 @@ for trx in "$results"/*.trx; do
   n=$(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$c")
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + n))
 done
+echo "== C ABI: libcnnrt.so and firmware-samples (CMake, CTest)"
+abi_log=$(mktemp)
+firmware-samples/run-ctest.sh 2>&1 | tee "$abi_log"
+abi=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$abi_log" | tail -1)
+if [ -z "$abi" ]; then
+  echo "firmware-samples/run-ctest.sh reported no result"; failed=$((failed + 1))
+else
+  passed=$((passed + $(cut -d' ' -f1 <<<"$abi"))); failed=$((failed + $(cut -d' ' -f3 <<<"$abi")))
+fi
+rm -f "$abi_log"
+
 projects=$(ls "$results"/*.trx 2>/dev/null | wc -l)
 expected=$(ls tests/*/*.csproj | wc -l)
 if [ "$projects" -ne "$expected" ]; then
