@@ -13,23 +13,29 @@ internal static class BenchCommand
         var model = new Argument<string>("model") { Description = "The ONNX model." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = physical cores).", DefaultValueFactory = _ => 0 };
         var runs = new Option<int>("--runs") { Description = "Timed runs.", DefaultValueFactory = _ => 100 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (at least this many, and for at least --warmup-seconds).", DefaultValueFactory = _ => 10 };
+        var warmupSeconds = new Option<double>("--warmup-seconds")
+        {
+            Description = "Keep warming up for at least this long: the JIT recompiles hot kernels optimized only after ~30 calls and a short delay.",
+            DefaultValueFactory = _ => 1.0,
+        };
         var shape = new Option<string[]>("--input-shape") { Description = "Input shape(s) like 1x3x224x224, one per input." };
         var isa = new Option<string?>("--isa") { Description = "Kernel path: reference, vector128, avx2, avx512 (default: the widest this CPU runs)." };
         var perLayer = new Option<bool>("--per-layer") { Description = "After the timed runs, as many runs again timing each plan step; report time per layer." };
         var top = new Option<int>("--top") { Description = "Layers shown by --per-layer in the text output (the JSON lists all).", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var cmd = new Command("bench", "Measure inference latency and allocation.") { model, threads, runs, warmup, shape, isa, perLayer, top, json };
+        var cmd = new Command("bench", "Measure inference latency and allocation.") { model, threads, runs, warmup, warmupSeconds, shape, isa, perLayer, top, json };
         cmd.SetAction(r => CliSupport.Guard(() => Execute(r.GetValue(model)!, r.GetValue(threads), r.GetValue(runs), r.GetValue(warmup),
-            r.GetValue(shape), CliSupport.ParseIsa(r.GetValue(isa)), r.GetValue(perLayer), r.GetValue(top), r.GetValue(json))));
+            r.GetValue(warmupSeconds), r.GetValue(shape), CliSupport.ParseIsa(r.GetValue(isa)), r.GetValue(perLayer), r.GetValue(top), r.GetValue(json))));
         return cmd;
     }
 
-    private static int Execute(string modelPath, int threads, int runs, int warmup, string[]? shapes, KernelIsa? isa,
-        bool perLayer, int top, bool json)
+    private static int Execute(string modelPath, int threads, int runs, int warmup, double warmupSeconds, string[]? shapes,
+        KernelIsa? isa, bool perLayer, int top, bool json)
     {
         if (runs < 1) throw CnnrtException.Argument($"--runs must be at least 1, got {runs}");
         if (warmup < 0) throw CnnrtException.Argument($"--warmup must not be negative, got {warmup}");
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) throw CnnrtException.Argument($"--warmup-seconds must be in [0, 600], got {warmupSeconds}");
         if (threads < 0) throw CnnrtException.Argument($"--threads must not be negative, got {threads}");
         if (top < 1) throw CnnrtException.Argument($"--top must be at least 1, got {top}");
         var m = CliSupport.LoadModel(modelPath);
@@ -44,11 +50,16 @@ internal static class BenchCommand
         var times = new double[runs];
 
         // The warm-up goes through the same code as the measured runs, so whatever runs first there (tiered JIT,
-        // static constructors NativeAOT runs lazily) is done before allocation is counted.
-        for (int i = 0; i < warmup; i++)
+        // static constructors NativeAOT runs lazily) is done before allocation is counted. It lasts long enough for the
+        // JIT to replace the first, unoptimized code of the kernels: a small model's 10 runs take a few milliseconds,
+        // less than the delay before tiering starts, and would otherwise be timed on tier-0 code.
+        long warmStart = Stopwatch.GetTimestamp();
+        int warmed = 0;
+        while (warmed < warmup || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < warmupSeconds)
         {
             TimedRun(session);
             profiler?.Run();
+            warmed++;
         }
         profiler?.Reset();
 
@@ -72,7 +83,7 @@ internal static class BenchCommand
             w.WriteStartObject();
             w.WriteString("model", modelPath);
             w.WriteNumber("runs", runs);
-            w.WriteNumber("warmup", warmup);
+            w.WriteNumber("warmup", warmed);
             w.WriteNumber("threads", threads);
             w.WriteNumber("median_ms", median);
             w.WriteNumber("mean_ms", mean);
@@ -105,7 +116,7 @@ internal static class BenchCommand
         else
         {
             Console.WriteLine($"model: {modelPath} ({string.Join(", ", Enumerable.Range(0, session.InputCount).Select(i => CliSupport.Shape(session.InputShape(i))))})");
-            Console.WriteLine($"runs: {runs} (after {warmup} warm-up), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
+            Console.WriteLine($"runs: {runs} (after {warmed} warm-up), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
             Console.WriteLine($"latency ms: median {median:F4}  p90 {Pct(0.90):F4}  p99 {Pct(0.99):F4}  min {times[0]:F4}");
             Console.WriteLine($"allocated bytes per run: {perRun:F1}");
             Console.WriteLine($"arena: {session.Plan.ArenaBytes} bytes (all intermediate tensors: {session.Plan.IntermediateBytes} bytes)");
