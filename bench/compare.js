@@ -7,6 +7,7 @@
 //
 //   node bench/compare.js --cnnrt PATH.dll|PATH [--aot PATH] [--zoo DIR] [--models a,b] [--runs 20] [--warmup 3]
 //                         [--warmup-seconds 1] [--budget 20] [--out DIR]
+//   node bench/compare.js --render DIR/latest.json    (rewrites latest.md and latest.svg beside it, measuring nothing)
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -34,7 +35,8 @@ function parseArgs(argv) {
       if (!Number.isFinite(v) || v < min) throw new Error(`${a} must be a number >= ${min}`);
       return v;
     };
-    if (a === '--cnnrt') o.cnnrt = value();
+    if (a === '--render') o.render = value();
+    else if (a === '--cnnrt') o.cnnrt = value();
     else if (a === '--aot') o.aot = value();
     else if (a === '--zoo') o.zoo = value();
     else if (a === '--models') o.models = value().split(',').filter(Boolean);
@@ -45,7 +47,7 @@ function parseArgs(argv) {
     else if (a === '--out') o.out = value();
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!o.cnnrt) throw new Error('--cnnrt PATH is required (cnnrt.dll or a native cnnrt binary)');
+  if (!o.cnnrt && !o.render) throw new Error('--cnnrt PATH is required (cnnrt.dll or a native cnnrt binary)');
   return o;
 }
 
@@ -194,8 +196,18 @@ function modelSpecs(o) {
   });
 }
 
+function writeReports(dir, result) {
+  fs.writeFileSync(path.join(dir, 'latest.md'), renderMarkdown(result));
+  fs.writeFileSync(path.join(dir, 'latest.svg'), renderSvg(result));
+}
+
 function main() {
   const o = parseArgs(process.argv.slice(2));
+  if (o.render) {
+    writeReports(path.dirname(o.render), JSON.parse(fs.readFileSync(o.render, 'utf8')));
+    return;
+  }
+  const loadAtStart = os.loadavg()[0];
   const engines = { jit: engine(o.cnnrt), aot: o.aot ? engine(o.aot) : null };
   const specs = modelSpecs(o);
   for (const s of specs) if (!fs.existsSync(s.model)) throw new Error(`${s.model} is missing (build the zoo: /usr/bin/python3 bench/zoo/export_zoo.py)`);
@@ -235,7 +247,7 @@ function main() {
 
   const disagreements = rows.filter((r) => !r.agreement.ok || (r.aot_agreement && !r.aot_agreement.ok)).map((r) => r.name);
   const result = {
-    machine: machineInfo(peakInfo),
+    machine: { ...machineInfo(peakInfo), load_average_1min: [loadAtStart, os.loadavg()[0]] },
     settings: { runs: o.runs, warmup: o.warmup, warmup_seconds: o.warmupSeconds, budget_s: o.budget, threads: 1, batch: 1, tolerance: TOLERANCE },
     ort: { version: rows[0]?.ort.version ?? 'unknown', api: rows[0]?.ort.api ?? 'unknown' },
     peak: { gflops: peak, isa: peakInfo.peaks.find((p) => p.gflops === peak).isa, per_isa: peakInfo.peaks },
@@ -246,8 +258,7 @@ function main() {
   };
   fs.mkdirSync(o.out, { recursive: true });
   fs.writeFileSync(path.join(o.out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  fs.writeFileSync(path.join(o.out, 'latest.md'), renderMarkdown(result));
-  fs.writeFileSync(path.join(o.out, 'latest.svg'), renderSvg(result));
+  writeReports(o.out, result);
   console.log(`== wrote ${['latest.md', 'latest.json', 'latest.svg'].map((f) => path.join(path.relative(process.cwd(), o.out) || '.', f)).join(', ')}`);
 
   if (disagreements.length > 0) {

@@ -34,8 +34,12 @@ function renderMarkdown(r) {
   lines.push('# cnnrt vs ONNX Runtime: latest run', '');
   lines.push(`- **Machine:** ${m.cpu}, ${m.logical_cores} logical cores${m.physical_cores_per_socket ? ` (${m.physical_cores_per_socket} physical per socket)` : ''}, ` +
     `SIMD flags ${m.simd_flags.join(' ') || 'none'}; Linux ${m.kernel}`);
-  lines.push(`- **Date:** ${m.date}`);
-  lines.push(`- **cnnrt** ${m.cnnrt_version} on .NET ${m.dotnet} (JIT${anyAot ? '; NativeAOT beside it' : ''}), kernel path in use: **${m.cnnrt_isa}**`);
+  lines.push(`- **Date:** ${m.date}` + (m.load_average_1min
+    ? `; 1-minute load average ${m.load_average_1min.map((v) => v.toFixed(1)).join(' at the start, ')} at the end ` +
+      `(above ~1, other processes competed for the cores and inflated both engines' times)`
+    : ''));
+  lines.push(`- **cnnrt** ${m.cnnrt_version} on .NET ${m.dotnet} (JIT${anyAot ? '; NativeAOT beside it' : ''}), kernel path chosen: **${m.cnnrt_isa}** ` +
+    '(an operator without a fast kernel for it runs its scalar reference)');
   lines.push(`- **ONNX Runtime** ${r.ort.version} (onnxruntime-node, CPU provider, graph optimizations 'all', sequential, ` +
     `timed through its ${r.ort.api === 'binding' ? 'native binding (the synchronous call the public API wraps)' : 'public async API'})`);
   lines.push(`- **Settings:** batch 1, 1 thread (intra-op 1, inter-op 1), median of ${r.settings.runs} runs after a warm-up of at least ${r.settings.warmup} runs and ${r.settings.warmup_seconds} s, ` +
