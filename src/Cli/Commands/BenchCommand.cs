@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Cnnrt.Diagnostics;
 using Cnnrt.Kernels;
 
 namespace Cnnrt.Cli.Commands;
 
-/// <summary>`cnnrt bench MODEL`: latency percentiles, allocated bytes per run, arena size, ISA.</summary>
+/// <summary>`cnnrt bench MODEL`: latency percentiles, allocated bytes per run, arena size, ISA; optionally time per layer.</summary>
 internal static class BenchCommand
 {
     public static Command Create()
@@ -12,21 +13,31 @@ internal static class BenchCommand
         var model = new Argument<string>("model") { Description = "The ONNX model." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = physical cores).", DefaultValueFactory = _ => 0 };
         var runs = new Option<int>("--runs") { Description = "Timed runs.", DefaultValueFactory = _ => 100 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (at least this many, and for at least --warmup-seconds).", DefaultValueFactory = _ => 10 };
+        var warmupSeconds = new Option<double>("--warmup-seconds")
+        {
+            Description = "Keep warming up for at least this long: the JIT recompiles hot kernels optimized only after ~30 calls and a short delay.",
+            DefaultValueFactory = _ => 1.0,
+        };
         var shape = new Option<string[]>("--input-shape") { Description = "Input shape(s) like 1x3x224x224, one per input." };
         var isa = new Option<string?>("--isa") { Description = "Kernel path: reference, vector128, avx2, avx512 (default: the widest this CPU runs)." };
+        var perLayer = new Option<bool>("--per-layer") { Description = "After the timed runs, as many runs again timing each plan step; report time per layer." };
+        var top = new Option<int>("--top") { Description = "Layers shown by --per-layer in the text output (the JSON lists all).", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var cmd = new Command("bench", "Measure inference latency and allocation.") { model, threads, runs, warmup, shape, isa, json };
+        var cmd = new Command("bench", "Measure inference latency and allocation.") { model, threads, runs, warmup, warmupSeconds, shape, isa, perLayer, top, json };
         cmd.SetAction(r => CliSupport.Guard(() => Execute(r.GetValue(model)!, r.GetValue(threads), r.GetValue(runs), r.GetValue(warmup),
-            r.GetValue(shape), CliSupport.ParseIsa(r.GetValue(isa)), r.GetValue(json))));
+            r.GetValue(warmupSeconds), r.GetValue(shape), CliSupport.ParseIsa(r.GetValue(isa)), r.GetValue(perLayer), r.GetValue(top), r.GetValue(json))));
         return cmd;
     }
 
-    private static int Execute(string modelPath, int threads, int runs, int warmup, string[]? shapes, KernelIsa? isa, bool json)
+    private static int Execute(string modelPath, int threads, int runs, int warmup, double warmupSeconds, string[]? shapes,
+        KernelIsa? isa, bool perLayer, int top, bool json)
     {
         if (runs < 1) throw CnnrtException.Argument($"--runs must be at least 1, got {runs}");
         if (warmup < 0) throw CnnrtException.Argument($"--warmup must not be negative, got {warmup}");
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) throw CnnrtException.Argument($"--warmup-seconds must be in [0, 600], got {warmupSeconds}");
         if (threads < 0) throw CnnrtException.Argument($"--threads must not be negative, got {threads}");
+        if (top < 1) throw CnnrtException.Argument($"--top must be at least 1, got {top}");
         var m = CliSupport.LoadModel(modelPath);
         var session = CliSupport.CreateSession(m, shapes, threads, isa);
         var rng = new Random(1234);
@@ -35,22 +46,36 @@ internal static class BenchCommand
             var input = session.Input(i);
             for (int k = 0; k < input.Length; k++) input[k] = (float)(rng.NextDouble() * 2 - 1);
         }
-        for (int i = 0; i < warmup; i++) session.Run();
-
+        var profiler = perLayer ? new StepProfiler(session.Plan) : null;
         var times = new double[runs];
+
+        // The warm-up goes through the same code as the measured runs, so whatever runs first there (tiered JIT,
+        // static constructors NativeAOT runs lazily) is done before allocation is counted. It lasts long enough for the
+        // JIT to replace the first, unoptimized code of the kernels: a small model's 10 runs take a few milliseconds,
+        // less than the delay before tiering starts, and would otherwise be timed on tier-0 code.
+        long warmStart = Stopwatch.GetTimestamp();
+        int warmed = 0;
+        while (warmed < warmup || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < warmupSeconds)
+        {
+            TimedRun(session);
+            profiler?.Run();
+            warmed++;
+        }
+        profiler?.Reset();
+
         // Process-wide and precise: a worker thread that allocates counts too.
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < runs; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            session.Run();
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
+        for (int i = 0; i < runs; i++) times[i] = TimedRun(session);
+        if (profiler is not null)
+            for (int i = 0; i < runs; i++) profiler.Run();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        double mean = times.Average();
         Array.Sort(times);
         double Pct(double p) => times[Math.Min(times.Length - 1, (int)Math.Ceiling(p * times.Length) - 1)];
         double median = times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;
-        double perRun = (double)allocated / runs;
+        double perRun = (double)allocated / (profiler is null ? runs : 2 * runs);
+        var layers = profiler?.Layers();
 
         if (json)
         {
@@ -58,8 +83,10 @@ internal static class BenchCommand
             w.WriteStartObject();
             w.WriteString("model", modelPath);
             w.WriteNumber("runs", runs);
+            w.WriteNumber("warmup", warmed);
             w.WriteNumber("threads", threads);
             w.WriteNumber("median_ms", median);
+            w.WriteNumber("mean_ms", mean);
             w.WriteNumber("p90_ms", Pct(0.90));
             w.WriteNumber("p99_ms", Pct(0.99));
             w.WriteNumber("min_ms", times[0]);
@@ -67,16 +94,60 @@ internal static class BenchCommand
             w.WriteNumber("arena_bytes", session.Plan.ArenaBytes);
             w.WriteNumber("intermediate_bytes", session.Plan.IntermediateBytes);
             w.WriteString("isa", CpuFeatures.Name(session.Plan.Isa));
+            w.WriteString("runtime", System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "nativeaot");
+            if (profiler is not null)
+            {
+                w.WriteNumber("profiled_ms_per_run", profiler.MsPerRun);
+                w.WriteStartArray("layers");
+                foreach (var l in layers!)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("node", l.Node);
+                    w.WriteString("op", l.Op);
+                    w.WriteNumber("steps", l.Steps);
+                    w.WriteNumber("ms_per_run", l.MsPerRun);
+                    w.WriteNumber("percent", l.Percent);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         else
         {
             Console.WriteLine($"model: {modelPath} ({string.Join(", ", Enumerable.Range(0, session.InputCount).Select(i => CliSupport.Shape(session.InputShape(i))))})");
-            Console.WriteLine($"runs: {runs} (after {warmup} warm-up), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
+            Console.WriteLine($"runs: {runs} (after {warmed} warm-up), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
             Console.WriteLine($"latency ms: median {median:F4}  p90 {Pct(0.90):F4}  p99 {Pct(0.99):F4}  min {times[0]:F4}");
             Console.WriteLine($"allocated bytes per run: {perRun:F1}");
             Console.WriteLine($"arena: {session.Plan.ArenaBytes} bytes (all intermediate tensors: {session.Plan.IntermediateBytes} bytes)");
+            if (profiler is not null) WriteLayerTable(layers!, profiler, top);
         }
         return 0;
+    }
+
+    private static double TimedRun(Session session)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        session.Run();
+        return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+    }
+
+    private static void WriteLayerTable(IReadOnlyList<LayerTime> layers, StepProfiler profiler, int top)
+    {
+        if (layers.Count == 0)
+        {
+            Console.WriteLine("per layer: the plan has no steps (everything folded at plan time)");
+            return;
+        }
+        Console.WriteLine($"per layer ({profiler.Runs} profiled runs, {profiler.MsPerRun:F4} ms per run; {Math.Min(top, layers.Count)} of {layers.Count} layers, slowest first):");
+        int nameWidth = Math.Max(5, layers.Take(top).Max(l => l.Node.Length));
+        int opWidth = Math.Max(2, layers.Take(top).Max(l => l.Op.Length));
+        Console.WriteLine($"  {"layer".PadRight(nameWidth)}  {"op".PadRight(opWidth)}  {"ms/run",10}  {"%",6}  {"cum. %",6}");
+        double cumulative = 0;
+        foreach (var l in layers.Take(top))
+        {
+            cumulative += l.Percent;
+            Console.WriteLine($"  {l.Node.PadRight(nameWidth)}  {l.Op.PadRight(opWidth)}  {l.MsPerRun,10:F4}  {l.Percent,6:F2}  {cumulative,6:F2}");
+        }
     }
 }

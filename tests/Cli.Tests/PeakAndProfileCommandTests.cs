@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Cnnrt.Kernels;
+using Cnnrt.Onnx;
+using Cnnrt.Tests.Support;
+
+namespace Cnnrt.Cli.Tests;
+
+public sealed class PeakAndProfileCommandTests
+{
+    [Fact]
+    public void Info_peak_json_measures_a_positive_rate_for_every_available_isa()
+    {
+        using var doc = JsonDocument.Parse(CnnrtProcess.Ok("info", "--peak", "--peak-seconds", "0.05", "--json"));
+        var peaks = doc.RootElement.GetProperty("peaks").EnumerateArray().ToList();
+        var names = peaks.Select(p => p.GetProperty("isa").GetString()).ToList();
+        Assert.Equal(CpuFeatures.Available.Select(CpuFeatures.Name), names);
+        foreach (var p in peaks)
+        {
+            Assert.True(p.GetProperty("gflops").GetDouble() > 0, $"{p.GetProperty("isa")}: GFLOP/s {p.GetProperty("gflops")}");
+            Assert.True(p.GetProperty("lanes").GetInt32() >= 1);
+        }
+        // Wider vectors do not measure slower than the scalar loop (a loose check: each runs at least as fast as 1 lane).
+        double scalar = peaks[0].GetProperty("gflops").GetDouble();
+        foreach (var p in peaks.Skip(1)) Assert.True(p.GetProperty("gflops").GetDouble() > 0.5 * scalar);
+    }
+
+    [Fact]
+    public void Bench_per_layer_json_lists_every_node_with_times_that_fit_the_run_and_allocates_nothing()
+    {
+        string dir = CnnrtProcess.TempDir();
+        string model = Path.Combine(dir, "model.onnx");
+        OnnxWriter.WriteFile(model, GraphBuilder.TypicalCnn());
+        using var doc = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--per-layer", "--runs", "300", "--warmup", "20", "--json"));
+        var root = doc.RootElement;
+
+        var expected = new Session(Model.Load(model)).Plan.StepList.Select(s => s.NodeName).Distinct().Order().ToList();
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(expected, layers.Select(l => l.GetProperty("node").GetString()!).Order().ToList());
+
+        double sum = layers.Sum(l => l.GetProperty("ms_per_run").GetDouble());
+        double total = root.GetProperty("profiled_ms_per_run").GetDouble();
+        Assert.True(total > 0);
+        Assert.True(sum <= total * (1 + 1e-9), $"layers sum to {sum} ms per run, more than the profiled run's {total} ms");
+        Assert.Equal(100, layers.Sum(l => l.GetProperty("percent").GetDouble()), 6);
+        var times = layers.Select(l => l.GetProperty("ms_per_run").GetDouble()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times); // slowest first
+        Assert.All(layers, l => Assert.False(string.IsNullOrEmpty(l.GetProperty("op").GetString())));
+        Assert.Equal(0.0, root.GetProperty("allocated_bytes_per_run").GetDouble());
+    }
+
+    [Fact]
+    public void Bench_per_layer_text_shows_the_top_layers()
+    {
+        string dir = CnnrtProcess.TempDir();
+        string model = Path.Combine(dir, "model.onnx");
+        OnnxWriter.WriteFile(model, GraphBuilder.TypicalCnn());
+        string text = CnnrtProcess.Ok("bench", model, "--per-layer", "--top", "2", "--runs", "20", "--warmup-seconds", "0");
+        Assert.Contains("per layer (20 profiled runs", text);
+        Assert.Contains("2 of ", text);
+        Assert.Equal(2, text.Split('\n').Count(l => l.Contains("Conv", StringComparison.Ordinal) || l.Contains("Gemm", StringComparison.Ordinal) || l.Contains("Pool", StringComparison.Ordinal)));
+    }
+}
