@@ -31,7 +31,7 @@ public sealed unsafe class F32ConvGemm
     /// <summary>Most k per micro-kernel call: a 16-wide strip of B is kc·64 bytes (128 when unaligned) — L1-resident.</summary>
     public const int DefaultKBlock = 256;
     /// <summary>Target floats of one tile's scratch (partial sums of all M rows of a column block): 64 KB, L2-resident.</summary>
-    private const int ScratchTarget = 16384;
+    public const int DefaultScratchFloats = 16384;
 
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
@@ -51,7 +51,7 @@ public sealed unsafe class F32ConvGemm
     /// columns past the last pixel of the last block.</param>
     public F32ConvGemm(F32GemmKernel kernel, int batch, int channels, int outChannels, int group, SpatialParams geometry,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, FusedActivation activation, long readableInput,
-        int kBlock = DefaultKBlock)
+        int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats)
     {
         if (geometry.Rank is < 1 or > 2) throw new ArgumentException("only 1-D and 2-D convolutions lower to this GEMM", nameof(geometry));
         this.kernel = kernel;
@@ -99,7 +99,7 @@ public sealed unsafe class F32ConvGemm
         mPadded = (groupOut + mr - 1) / mr * mr;
         panels = mPadded / mr;
         InPlace = PhaseCols == outWidth;
-        int strips = Math.Clamp(ScratchTarget / (mPadded * nr), 1, paddedColumns / nr);
+        int strips = Math.Clamp(scratchFloats / (mPadded * nr), 1, paddedColumns / nr);
         BlockColumns = strips * nr;
         Blocks = (paddedColumns + BlockColumns - 1) / BlockColumns;
         KBlock = Math.Max(1, K == 0 ? 1 : (K + (K + kBlock - 1) / kBlock - 1) / ((K + kBlock - 1) / kBlock));

@@ -25,12 +25,14 @@ public sealed unsafe class F32ConvGemmStep : Step
         constantWeights && geometry.Rank is 1 or 2 && channels > 0 && !(group == channels && group == outChannels);
 
     /// <param name="kernel">Normally <see cref="F32GemmKernel.For"/> of the plan's ISA and the fused activation.</param>
+    /// <param name="kBlock">See <see cref="F32ConvGemm.DefaultKBlock"/>; tests shrink it and
+    /// <paramref name="scratchFloats"/> to exercise K-block accumulation and multi-block tiling on small shapes.</param>
     public static F32ConvGemmStep Create(F32GemmKernel kernel, string nodeName, string opType, Slot x, Slot y, int batch,
         int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        FusedActivation activation)
+        FusedActivation activation, int kBlock = F32ConvGemm.DefaultKBlock, int scratchFloats = F32ConvGemm.DefaultScratchFloats)
     {
         var conv = new F32ConvGemm(kernel, batch, channels, outChannels, group, geometry, weights, bias, activation,
-            x.Buffer.Length - (long)x.Offset);
+            x.Buffer.Length - (long)x.Offset, kBlock, scratchFloats);
         return new F32ConvGemmStep(conv, x, y) { NodeName = nodeName, OpType = opType };
     }
 
