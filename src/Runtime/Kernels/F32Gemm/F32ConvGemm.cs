@@ -178,12 +178,22 @@ public sealed unsafe class F32ConvGemm
                 new ReadOnlySpan<float>(src, width).CopyTo(new Span<float>(row + padLeft, width));
                 continue;
             }
+            if (strideW == 2)
+            {
+                // Column iw lands in phase (iw + padLeft) mod 2 at column (iw + padLeft) div 2.
+                int b0 = padLeft & 1;
+                float* first = colPhaseUsed[b0] ? row + (nint)b0 * phasePlane + padLeft / 2 : null;
+                float* second = colPhaseUsed[1 - b0] ? row + (nint)(1 - b0) * phasePlane + (padLeft + 1) / 2 : null;
+                StrideTwoSplit.Run(src, width, first, second);
+                continue;
+            }
             for (int b = 0; b < strideW; b++)
             {
                 if (!colPhaseUsed[b]) continue;
-                float* dst = row + (nint)b * phasePlane;
-                for (int iw = ((b - padLeft) % strideW + strideW) % strideW; iw < width; iw += strideW)
-                    dst[(iw + padLeft) / strideW] = src[iw];
+                // Input columns iw with (iw + padLeft) mod strideW = b go to consecutive columns of phase plane b.
+                int iw = ((b - padLeft) % strideW + strideW) % strideW;
+                float* dst = row + (nint)b * phasePlane + (iw + padLeft) / strideW;
+                for (; iw < width; iw += strideW) *dst++ = src[iw];
             }
         }
     }
