@@ -1,32 +1,22 @@
-using Cnnrt.Kernels.Reference;
 using Cnnrt.Operators;
 
 namespace Cnnrt.Kernels.F32Gemm;
 
 /// <summary>
-/// A 1-D or 2-D float32 convolution lowered to one GEMM per image and group, C[M×N] = A[M×K]·B[K×N] with M the
-/// group's output channels, K = (C/group)·kh·kw and N the output pixels, without an im2col matrix.
+/// A convolution as one GEMM per image and group with output channels as rows: C[M×N] = A[M×K]·B[K×N], M the
+/// group's output channels, K = (C/group)·kh·kw, N the virtual columns of the <see cref="ConvPhaseLayout"/> (output
+/// pixels plus the discarded ones between rows). Each tile is MR channels × NR consecutive pixels of one NCHW plane.
 /// </summary>
 /// <remarks>
-/// <para><b>Shifted windows instead of im2col.</b> The input is viewed in a "phase" layout: for strides sh×sw each
-/// channel is split into sh·sw planes (the rows ≡ a mod sh and columns ≡ b mod sw of the padded input), each
-/// <see cref="PhaseRows"/>×<see cref="PhaseCols"/>. Output pixel (oh, ow) becomes the virtual column
-/// q = oh·PhaseCols + ow, and tap (c, kh, kw) reads plane (kh·dh mod sh, kw·dw mod sw) of channel c at
-/// q + (kh·dh div sh)·PhaseCols + (kw·dw div sw): row k of B is the input shifted by a constant offset. The
-/// micro-kernel reads B through that per-k offset table, so the K×N matrix is never materialized; the per-run cost is
-/// one copy of the input into the padded phase layout (skipped for stride-1 unpadded convolutions, which read the
-/// NCHW input in place — 1×1 convolutions become a plain GEMM on it). Virtual columns with ow ≥ OW are computed and
-/// discarded: the kernel writes the block into scratch and a compaction copies the real pixels out, unless
-/// PhaseCols = OW (no horizontal window), where tiles are stored straight into the NCHW output.</para>
-/// <para><b>Blocking.</b> Weights are packed once into panels of MR rows, [group][panel][K][MR] (last panel
-/// zero-padded), so each k is MR consecutive broadcasts. Work is cut into tiles (image, group, block of
-/// <see cref="BlockColumns"/> virtual columns); inside a tile K is split into blocks of at most
-/// <see cref="KBlock"/> so the NR-wide strip of B the kernel streams over the M panels stays in L1 (GotoBLAS' KC).
-/// Tiles are independent given the staged input: a worker pool can run <see cref="Stage"/> over
-/// <see cref="StageCount"/> channels, then <see cref="RunTile"/> over <see cref="TileCount"/> tiles, each thread with
-/// its own scratch of <see cref="ScratchLength"/> floats.</para>
+/// Weights are packed once into panels of MR rows, [group][panel][K][MR] (last panel zero-padded), so each k is MR
+/// consecutive broadcasts; B is the staged input read through the layout's per-k offsets (no im2col). A tile is
+/// (image, group, block of <see cref="BlockColumns"/> virtual columns) over all the group's channels: K is split into
+/// blocks of at most <see cref="KBlock"/> (GotoBLAS' KC) so the strip of B the kernel reuses across the M panels stays
+/// in L1, with partial sums kept in C between blocks. When PhaseCols = OW (no horizontal window: 1×1 and k×1
+/// kernels) the virtual columns are the output pixels and full tiles are stored straight into Y (edge tiles through
+/// scratch); otherwise the block is computed into scratch and its real pixels copied out.
 /// </remarks>
-public sealed unsafe class F32ConvGemm
+public sealed unsafe class F32ConvGemm : IF32ConvLowering
 {
     /// <summary>Most k per micro-kernel call: a 16-wide strip of B is kc·64 bytes (128 when unaligned) — L1-resident.</summary>
     public const int DefaultKBlock = 256;
@@ -35,199 +25,105 @@ public sealed unsafe class F32ConvGemm
 
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
-    private readonly int batch, channels, outChannels, group, groupChannels, groupOut;
-    private readonly int height, width, outHeight, outWidth, strideH, strideW, padTop, padLeft;
-    private readonly bool[] rowPhaseUsed, colPhaseUsed;
-    private readonly int planeSize, phasePlane, mPadded, panels, outPlane;
+    private readonly int outChannels, groupOut, outPlane, mPadded, panels, paddedColumns;
     private readonly AlignedFloats packedWeights, packedBias, scratch;
-    private readonly AlignedFloats? staged;
-    private readonly PinnedOffsets offsets;
 
-    /// <param name="geometry">1 or 2 spatial axes.</param>
     /// <param name="weights">[M, C/group, kernel...] as ONNX stores it.</param>
     /// <param name="bias">[M], or empty.</param>
-    /// <param name="readableInput">Floats readable from the start of X (its slot and whatever follows it in the
-    /// same array): decides whether an unpadded stride-1 convolution may read X in place, including the garbage
-    /// columns past the last pixel of the last block.</param>
-    public F32ConvGemm(F32GemmKernel kernel, int batch, int channels, int outChannels, int group, SpatialParams geometry,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, FusedActivation activation, long readableInput,
-        int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats)
+    public F32ConvGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats)
     {
-        if (geometry.Rank is < 1 or > 2) throw new ArgumentException("only 1-D and 2-D convolutions lower to this GEMM", nameof(geometry));
         this.kernel = kernel;
         this.activation = activation;
-        this.batch = batch;
-        this.channels = channels;
+        Layout = layout;
         this.outChannels = outChannels;
-        this.group = group;
-        groupChannels = channels / group;
-        groupOut = outChannels / group;
-        SpatialAxis ah = geometry.Axis3(1), aw = geometry.Axis3(2);
-        height = ah.Input; width = aw.Input;
-        outHeight = ah.Output; outWidth = aw.Output;
-        strideH = ah.Stride; strideW = aw.Stride;
-        padTop = ah.PadBegin; padLeft = aw.PadBegin;
-        int kh = ah.Kernel, kw = aw.Kernel, dh = ah.Dilation, dw = aw.Dilation;
-        outPlane = outHeight * outWidth;
-
-        // Phase planes: large enough for every input pixel and for every tap of every real output pixel.
-        PhaseRows = Math.Max(outHeight - 1 + (kh - 1) * dh / strideH, (height - 1 + padTop) / strideH) + 1;
-        PhaseCols = Math.Max(outWidth - 1 + (kw - 1) * dw / strideW, (width - 1 + padLeft) / strideW) + 1;
-        rowPhaseUsed = new bool[strideH];
-        colPhaseUsed = new bool[strideW];
-        for (int i = 0; i < kh; i++) rowPhaseUsed[i * dh % strideH] = true;
-        for (int j = 0; j < kw; j++) colPhaseUsed[j * dw % strideW] = true;
-        bool unpadded = strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && PhaseRows == height && PhaseCols == width;
-        phasePlane = PhaseRows * PhaseCols;
-        planeSize = strideH * strideW * phasePlane;
-
-        K = groupChannels * kh * kw;
-        var offs = new nint[K];
-        for (int c = 0, k = 0; c < groupChannels; c++)
-        for (int i = 0; i < kh; i++)
-        for (int j = 0; j < kw; j++, k++)
-        {
-            int phase = i * dh % strideH * strideW + j * dw % strideW;
-            offs[k] = (nint)c * planeSize + (nint)phase * phasePlane + i * dh / strideH * PhaseCols + j * dw / strideW;
-        }
-        offsets = new PinnedOffsets(offs);
-        long maxOffset = K == 0 ? 0 : offs.Max();
-
-        VirtualColumns = outHeight * PhaseCols;
-        int nr = kernel.Columns, mr = kernel.Rows;
-        int paddedColumns = (VirtualColumns + nr - 1) / nr * nr;
-        mPadded = (groupOut + mr - 1) / mr * mr;
+        groupOut = outChannels / layout.Group;
+        outPlane = layout.OutHeight * layout.OutWidth;
+        int nr = kernel.Columns, mr = kernel.Rows, k = layout.K;
+        paddedColumns = RoundUp(layout.VirtualColumns, nr);
+        mPadded = RoundUp(groupOut, mr);
         panels = mPadded / mr;
-        InPlace = PhaseCols == outWidth;
+        InPlace = layout.PhaseCols == layout.OutWidth;
         int strips = Math.Clamp(scratchFloats / (mPadded * nr), 1, paddedColumns / nr);
         BlockColumns = strips * nr;
         Blocks = (paddedColumns + BlockColumns - 1) / BlockColumns;
-        KBlock = Math.Max(1, K == 0 ? 1 : (K + (K + kBlock - 1) / kBlock - 1) / ((K + kBlock - 1) / kBlock));
+        KBlock = EvenBlock(k, kBlock);
 
-        // Reads reach maxOffset + the last padded column past the start of the last image's last group.
-        long lastGroupStart = ((long)(batch - 1) * channels + (long)(group - 1) * groupChannels) * planeSize;
-        long sourceNeeded = Math.Max((long)batch * channels * planeSize, lastGroupStart + maxOffset + paddedColumns);
-        ReadsInputInPlace = unpadded && sourceNeeded <= readableInput;
-        if (!ReadsInputInPlace) staged = new AlignedFloats(sourceNeeded);
-
-        packedWeights = PackWeights(weights, mr);
-        packedBias = new AlignedFloats((long)group * mPadded);
-        for (int g = 0; g < group; g++)
-        for (int m = 0; m < groupOut && !bias.IsEmpty; m++)
-            packedBias.Span[g * mPadded + m] = bias[g * groupOut + m];
+        // A at [group][panel][k][r]: row r of the panel's MR output channels, zero past the group's last.
+        packedWeights = new AlignedFloats((long)layout.Group * mPadded * k);
+        var a = packedWeights.Span;
+        for (int g = 0; g < layout.Group; g++)
+        for (int m = 0; m < groupOut; m++)
+        {
+            var row = weights.Slice((g * groupOut + m) * k, k);
+            int start = (g * panels + m / mr) * k * mr + m % mr;
+            for (int p = 0; p < k; p++) a[start + p * mr] = row[p];
+        }
+        packedBias = new AlignedFloats((long)layout.Group * mPadded);
+        for (int g = 0; g < layout.Group && !bias.IsEmpty; g++)
+            bias.Slice(g * groupOut, groupOut).CopyTo(packedBias.Span.Slice(g * mPadded));
         ScratchLength = InPlace ? mr * nr : mPadded * BlockColumns;
         scratch = new AlignedFloats(ScratchLength);
     }
 
+    public ConvPhaseLayout Layout { get; }
+    public string Description => $"{kernel.Name} channel-major";
     public F32GemmKernel Kernel => kernel;
-    /// <summary>GEMM depth per group: (C/group)·kh·kw.</summary>
-    public int K { get; }
     public int KBlock { get; }
-    public int PhaseRows { get; }
-    public int PhaseCols { get; }
-    /// <summary>outHeight·PhaseCols: the GEMM's N including the discarded columns.</summary>
-    public int VirtualColumns { get; }
     public int BlockColumns { get; }
     public int Blocks { get; }
     /// <summary>Tiles are stored into the output directly (no virtual columns to drop).</summary>
     public bool InPlace { get; }
-    /// <summary>Stride 1, no padding, and room to read past X: no staging copy.</summary>
-    public bool ReadsInputInPlace { get; }
     public int ScratchLength { get; }
+    public int TileCount => Layout.Batch * Layout.Group * Blocks;
 
-    /// <summary>Channels to stage before the tiles run (0 when the input is read in place).</summary>
-    public int StageCount => ReadsInputInPlace ? 0 : batch * channels;
-    public int TileCount => batch * group * Blocks;
+    /// <summary>Multiply-adds issued per image, padding included: what the choice between lowerings compares.</summary>
+    public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
+        (long)RoundUp(layout.VirtualColumns, kernel.Columns) * RoundUp(groupOut, kernel.Rows) * layout.K * layout.Group;
 
-    /// <summary>A at [group][panel][k][r]: row r of the panel's MR output channels, zero past the group's last.</summary>
-    private AlignedFloats PackWeights(ReadOnlySpan<float> weights, int mr)
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>The K block size that splits k into equal blocks of at most <paramref name="limit"/>.</summary>
+    internal static int EvenBlock(int k, int limit)
     {
-        var packed = new AlignedFloats((long)group * mPadded * K);
-        var dst = packed.Span;
-        for (int g = 0; g < group; g++)
-        for (int m = 0; m < groupOut; m++)
-        {
-            int panel = m / mr, r = m % mr;
-            var row = weights.Slice((g * groupOut + m) * K, K);
-            int baseIndex = (g * panels + panel) * K * mr + r;
-            for (int k = 0; k < K; k++) dst[baseIndex + k * mr] = row[k];
-        }
-        return packed;
+        if (k <= 0) return 1;
+        int blocks = (k + limit - 1) / limit;
+        return (k + blocks - 1) / blocks;
     }
 
-    /// <summary>x and y point at the step's X and Y (NCHW). Allocates nothing.</summary>
     public void Run(float* x, float* y)
     {
-        for (int i = 0; i < StageCount; i++) Stage(i, x);
-        float* source = ReadsInputInPlace ? x : staged!.Pointer;
+        for (int i = 0; i < Layout.StageCount; i++) Layout.Stage(i, x);
+        float* source = Layout.Source(x);
         for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch.Pointer);
     }
 
-    /// <summary>Copies channel <paramref name="index"/> (image·C + c) of X into the phase layout; padding stays zero.</summary>
-    public void Stage(int index, float* x)
-    {
-        float* src = x + (nint)index * height * width;
-        float* plane = staged!.Pointer + (nint)index * planeSize;
-        for (int ih = 0; ih < height; ih++, src += width)
-        {
-            int pr = ih + padTop, a = pr % strideH;
-            if (!rowPhaseUsed[a]) continue;
-            float* row = plane + (nint)a * strideW * phasePlane + (nint)(pr / strideH) * PhaseCols;
-            if (strideW == 1)
-            {
-                new ReadOnlySpan<float>(src, width).CopyTo(new Span<float>(row + padLeft, width));
-                continue;
-            }
-            if (strideW == 2)
-            {
-                // Column iw lands in phase (iw + padLeft) mod 2 at column (iw + padLeft) div 2.
-                int b0 = padLeft & 1;
-                float* first = colPhaseUsed[b0] ? row + (nint)b0 * phasePlane + padLeft / 2 : null;
-                float* second = colPhaseUsed[1 - b0] ? row + (nint)(1 - b0) * phasePlane + (padLeft + 1) / 2 : null;
-                StrideTwoSplit.Run(src, width, first, second);
-                continue;
-            }
-            for (int b = 0; b < strideW; b++)
-            {
-                if (!colPhaseUsed[b]) continue;
-                // Input columns iw with (iw + padLeft) mod strideW = b go to consecutive columns of phase plane b.
-                int iw = ((b - padLeft) % strideW + strideW) % strideW;
-                float* dst = row + (nint)b * phasePlane + (iw + padLeft) / strideW;
-                for (; iw < width; iw += strideW) *dst++ = src[iw];
-            }
-        }
-    }
-
-    /// <summary>
-    /// One tile: image n, group g, virtual columns [block·BlockColumns, +BlockColumns), all of the group's output
-    /// channels. <paramref name="source"/> is X itself or the staged phase layout; <paramref name="tileScratch"/> holds
-    /// <see cref="ScratchLength"/> floats private to the calling thread.
-    /// </summary>
+    /// <summary>Image n, group g, virtual columns [block·BlockColumns, +BlockColumns), all of the group's channels.</summary>
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
-        int block = tile % Blocks, rest = tile / Blocks, g = rest % group, n = rest / group;
-        int nr = kernel.Columns, mr = kernel.Rows;
+        int block = tile % Blocks, rest = tile / Blocks, g = rest % Layout.Group, n = rest / Layout.Group;
+        int nr = kernel.Columns, mr = kernel.Rows, k = Layout.K;
         int q0 = block * BlockColumns;
-        int columns = Math.Min(BlockColumns, (VirtualColumns + nr - 1) / nr * nr - q0);
-        float* src = source + ((nint)n * channels + (nint)g * groupChannels) * planeSize + q0;
+        int columns = Math.Min(BlockColumns, paddedColumns - q0);
+        float* src = Layout.GroupStart(source, n, g) + q0;
         float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * outPlane;
-        float* aGroup = packedWeights.Pointer + (nint)g * mPadded * K;
+        float* aGroup = packedWeights.Pointer + (nint)g * mPadded * k;
         float* biasGroup = packedBias.Pointer + (nint)g * mPadded;
         var run = kernel.Run;
         float alpha = activation.Alpha, beta = activation.Beta;
 
-        for (int pc = 0; pc < K; pc += KBlock)
+        for (int pc = 0; pc < k; pc += KBlock)
         {
-            int kc = Math.Min(KBlock, K - pc);
-            int mode = (pc > 0 ? F32GemmTile.Accumulate : 0) | (pc + kc == K ? F32GemmTile.Finish : 0);
-            nint* off = offsets.Pointer + pc;
+            int kc = Math.Min(KBlock, k - pc);
+            int mode = (pc > 0 ? F32GemmTile.Accumulate : 0) | (pc + kc == k ? F32GemmTile.Finish : 0);
+            nint* off = Layout.Offsets.Pointer + pc;
             for (int j = 0; j < columns; j += nr)
             {
                 float* b = src + j;
                 int q = q0 + j;
                 for (int i = 0; i < panels; i++)
                 {
-                    float* a = aGroup + ((nint)i * K + pc) * mr;
+                    float* a = aGroup + ((nint)i * k + pc) * mr;
                     float* bias = biasGroup + i * mr;
                     if (!InPlace)
                     {
@@ -266,10 +162,11 @@ public sealed unsafe class F32ConvGemm
     /// <summary>Copies the real pixels of virtual columns [q0, q0 + columns) from the scratch block into Y.</summary>
     private void Compact(float* block, float* yGroup, int q0, int columns)
     {
-        int end = Math.Min(q0 + columns, VirtualColumns);
-        for (int oh = q0 / PhaseCols; oh * PhaseCols < end; oh++)
+        int phaseCols = Layout.PhaseCols, outWidth = Layout.OutWidth;
+        int end = Math.Min(q0 + columns, Layout.VirtualColumns);
+        for (int oh = q0 / phaseCols; oh * phaseCols < end; oh++)
         {
-            int rowStart = oh * PhaseCols;
+            int rowStart = oh * phaseCols;
             int ow0 = Math.Max(q0 - rowStart, 0), ow1 = Math.Min(end - rowStart, outWidth);
             if (ow1 <= ow0) continue;
             int count = ow1 - ow0;

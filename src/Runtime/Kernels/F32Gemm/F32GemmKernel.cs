@@ -21,12 +21,14 @@ public static class F32GemmTile
 public sealed unsafe class F32GemmKernel
 {
     private F32GemmKernel(string name, int rows, int columns,
-        delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> run, bool scalarActivation)
+        delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> run,
+        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixels, bool scalarActivation)
     {
         Name = name;
         Rows = rows;
         Columns = columns;
         Run = run;
+        RunPixels = runPixels;
         ScalarActivation = scalarActivation;
     }
 
@@ -38,6 +40,10 @@ public sealed unsafe class F32GemmKernel
     public int Columns { get; }
     /// <summary>(a, b, offsets, kc, c, ldc, bias, mode, alpha, beta), see <see cref="F32GemmMicroKernel6x2V"/>.</summary>
     public delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Run { get; }
+    /// <summary>Rows of the pixel-major kernel's tiles (output pixels); its columns are <see cref="Columns"/> channels.</summary>
+    public int PixelRows => F32ConvMicroKernelPixels6x2V.Rows;
+    /// <summary>(src, pixels, offsets, kc, w, c, ldc, bias, mode, alpha, beta), see <see cref="F32ConvMicroKernelPixels6x2V"/>.</summary>
+    public delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> RunPixels { get; }
     public bool ScalarActivation { get; }
 
     /// <summary>
@@ -63,7 +69,7 @@ public sealed unsafe class F32GemmKernel
             _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, "micro-kernels have 6 or 12 rows"),
         };
         bool scalar = activation is ActivationKind.Sigmoid or ActivationKind.Tanh;
-        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, scalar);
+        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, PixelKernel<TOps, TVec>(activation), scalar);
     }
 
     private static delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Kernel6<TOps, TVec>(
@@ -75,6 +81,17 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.HardSigmoid => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSwishTile>,
         _ => &F32GemmMicroKernel6x2V.Run<TOps, TVec, IdentityTile>,
+    };
+
+    private static delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> PixelKernel<TOps, TVec>(
+        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    {
+        ActivationKind.Relu => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, ReluTile>,
+        ActivationKind.Clip => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, ClipTile>,
+        ActivationKind.LeakyRelu => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, LeakyReluTile>,
+        ActivationKind.HardSigmoid => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSigmoidTile>,
+        ActivationKind.HardSwish => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSwishTile>,
+        _ => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, IdentityTile>,
     };
 
     private static delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Kernel12<TOps, TVec>(

@@ -47,4 +47,10 @@ public readonly unsafe struct F32Vector128 : IF32Vector<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(float* address)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(address);
+    }
 }

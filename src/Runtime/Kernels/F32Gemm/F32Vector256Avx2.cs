@@ -40,4 +40,7 @@ public readonly unsafe struct F32Vector256Avx2 : IF32Vector<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector128.Sum(Sse.Add(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(float* address) => Sse.Prefetch0(address);
 }

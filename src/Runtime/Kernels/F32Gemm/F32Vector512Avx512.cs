@@ -41,4 +41,7 @@ public readonly unsafe struct F32Vector512Avx512 : IF32Vector<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(float* address) => Sse.Prefetch0(address);
 }

@@ -25,4 +25,6 @@ public unsafe interface IF32Vector<TVec> where TVec : unmanaged
     static abstract TVec WhereNegative(TVec value, TVec ifNegative);
     /// <summary>The sum of all lanes.</summary>
     static abstract float Sum(TVec value);
+    /// <summary>Hints that the cache line at <paramref name="address"/> will be read soon (no-op where there is no hint).</summary>
+    static abstract void Prefetch(float* address);
 }

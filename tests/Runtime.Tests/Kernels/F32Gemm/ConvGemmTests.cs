@@ -48,6 +48,9 @@ public class ConvGemmTests
 
     private static readonly int[] OddChannels = [1, 3, 5, 17, 33];
 
+    /// <summary>Both tile orientations, forced, so each is tested on every shape whichever Auto would pick.</summary>
+    private static readonly ConvLoweringChoice[] Lowerings = [ConvLoweringChoice.ChannelMajor, ConvLoweringChoice.PixelMajor];
+
     private static ConvCase Generate(Random rng)
     {
         int rank = rng.Next(4) == 0 ? 1 : 2;
@@ -94,8 +97,8 @@ public class ConvGemmTests
 
     /// <summary>Runs <paramref name="c"/> on the fast path and compares with the reference within the accumulation bound.</summary>
     public static F32ConvGemmStep Check(ConvCase c, int seed, Func<ActivationKind, F32GemmKernel>? kernel, string kernelName,
-        int slack = 0, int kBlock = F32ConvGemm.DefaultKBlock, int scratchFloats = F32ConvGemm.DefaultScratchFloats,
-        KernelIsa isa = KernelIsa.Avx2)
+        ConvLoweringChoice choice = ConvLoweringChoice.Auto, int slack = 0, int kBlock = F32ConvGemm.DefaultKBlock,
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, KernelIsa isa = KernelIsa.Avx2)
     {
         var x = Random([c.N, c.C, .. c.In], seed * 7 + 1);
         var w = Random([c.M, c.C / c.Group, .. c.Kernel], seed * 7 + 2);
@@ -107,12 +110,12 @@ public class ConvGemmTests
 
         Func<Operator, StepContext, Step>? create = kernel is null ? null : (op, ctx) =>
             F32ConvGemmStep.Create(kernel(c.Activation.Kind), "conv", "Conv", ctx.Inputs[0], ctx.Outputs[0], c.N, c.C, c.M, c.Group,
-                ((ConvOperator)op).ResolveWindow(ctx.InputInfos), w.Floats, b?.Floats ?? [], c.Activation, kBlock, scratchFloats);
+                ((ConvOperator)op).ResolveWindow(ctx.InputInfos), w.Floats, b?.Floats ?? [], c.Activation, choice, kBlock, scratchFloats);
         var (step, outputs) = FastStepRunner.Run(NodeFor(c), 13, inputs, [false, true, true], isa, slack, create);
         var fast = Assert.IsType<F32ConvGemmStep>(step);
         int k = c.C / c.Group * c.Kernel.Aggregate(1, (p, v) => p * v);
         float lipschitz = c.Activation.Kind == ActivationKind.HardSwish ? 1.5f : 1f;
-        AssertWithinAccumulationBound(expected, outputs[0].Floats, absSums, k, lipschitz, $"{kernelName} {c} kc={fast.Conv.KBlock}");
+        AssertWithinAccumulationBound(expected, outputs[0].Floats, absSums, k, lipschitz, $"{kernelName} {fast.Conv.Description} {c}");
         return fast;
     }
 
@@ -125,11 +128,12 @@ public class ConvGemmTests
         var rng = new Random(seed);
         var c = Generate(rng);
         foreach (var (name, make) in Kernels())
+        foreach (var choice in Lowerings)
         {
             // Alternate small K blocks / tile blocks (accumulation across K blocks, many tiles) with the defaults,
             // and X at the end of its array (staged copy) with X followed by room (read in place when unpadded).
             bool small = rng.Next(2) == 0;
-            Check(c, seed, make, name, slack: rng.Next(2) == 0 ? 0 : 4096,
+            Check(c, seed, make, name, choice, slack: rng.Next(2) == 0 ? 0 : 4096,
                 kBlock: small ? rng.Next(1, 40) : F32ConvGemm.DefaultKBlock, scratchFloats: small ? rng.Next(1, 2000) : F32ConvGemm.DefaultScratchFloats);
         }
     }
@@ -144,9 +148,10 @@ public class ConvGemmTests
         // Big enough that the pre-activation values cover every branch of every activation (|sum| up to ~4).
         var c = new ConvCase(2, 17, 13, 1, [9, 11], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, act);
         foreach (var (name, make) in Kernels())
+        foreach (var choice in Lowerings)
         {
-            Check(c, 100 + activation, make, name);
-            Check(c, 100 + activation, make, name, kBlock: 20);
+            Check(c, 100 + activation, make, name, choice);
+            Check(c, 100 + activation, make, name, choice, kBlock: 20);
         }
     }
 
@@ -184,9 +189,10 @@ public class ConvGemmTests
     {
         int seed = c.ToString().Length;
         foreach (var (name, make) in Kernels())
+        foreach (var choice in Lowerings)
         {
-            Check(c, seed, make, name);
-            Check(c, seed, make, name, slack: 4096, kBlock: 16, scratchFloats: 512);
+            Check(c, seed, make, name, choice);
+            Check(c, seed, make, name, choice, slack: 4096, kBlock: 16, scratchFloats: 512);
         }
     }
 
@@ -196,15 +202,26 @@ public class ConvGemmTests
         var pointwise = new ConvCase(1, 8, 6, 1, [5, 7], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", false, FusedActivation.None);
         foreach (var (name, make) in Kernels())
         {
-            var roomy = Check(pointwise, 1, make, name, slack: 4096);
-            Assert.True(roomy.Conv.ReadsInputInPlace);
-            Assert.True(roomy.Conv.InPlace);
+            var roomy = Check(pointwise, 1, make, name, ConvLoweringChoice.ChannelMajor, slack: 4096);
+            Assert.True(roomy.Conv.Layout.ReadsInputInPlace);
+            Assert.True(Assert.IsType<F32ConvGemm>(roomy.Conv).InPlace);
             var tight = Check(pointwise, 1, make, name, slack: 0);
-            Assert.False(tight.Conv.ReadsInputInPlace);
-            var padded = Check(pointwise with { Kernel = [3, 3], PadBegin = [1, 1], PadEnd = [1, 1] }, 1, make, name, slack: 4096);
-            Assert.False(padded.Conv.ReadsInputInPlace);
-            Assert.False(padded.Conv.InPlace);
+            Assert.False(tight.Conv.Layout.ReadsInputInPlace);
+            var padded = Check(pointwise with { Kernel = [3, 3], PadBegin = [1, 1], PadEnd = [1, 1] }, 1, make, name,
+                ConvLoweringChoice.ChannelMajor, slack: 4096);
+            Assert.False(padded.Conv.Layout.ReadsInputInPlace);
+            Assert.False(Assert.IsType<F32ConvGemm>(padded.Conv).InPlace);
         }
+    }
+
+    [Fact]
+    public void AutoPicksPixelMajorForSmallPlanesAndChannelMajorForShallowPointwise()
+    {
+        var kernel = F32GemmKernel.For(KernelIsa.Vector128, ActivationKind.None);
+        var deep = new ConvCase(1, 64, 128, 1, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, FusedActivation.None);
+        Assert.IsType<F32ConvPixelGemm>(Check(deep, 5, _ => kernel, "vector128").Conv);
+        var shallow = new ConvCase(1, 8, 48, 1, [20, 20], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, FusedActivation.None);
+        Assert.IsType<F32ConvGemm>(Check(shallow, 6, _ => kernel, "vector128").Conv);
     }
 
     [Fact]
