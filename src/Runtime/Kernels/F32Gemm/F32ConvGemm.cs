@@ -10,7 +10,8 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// <remarks>
 /// Weights are packed once into panels of MR rows, [group][panel][K][MR] (last panel zero-padded), so each k is MR
 /// consecutive broadcasts; B is the staged input read through the layout's per-k offsets (no im2col). A tile is
-/// (image, group, block of <see cref="BlockColumns"/> virtual columns) over all the group's channels: K is split into
+/// (image, group, block of <see cref="BlockColumns"/> virtual columns, block of the group's MR-row panels — one block
+/// unless a worker pool asks for <see cref="ChannelBlocks"/> to split small images further): K is split into
 /// blocks of at most <see cref="KBlock"/> (GotoBLAS' KC) so the strip of B the kernel reuses across the M panels stays
 /// in L1, with partial sums kept in C between blocks. When PhaseCols = OW (no horizontal window: 1×1 and k×1
 /// kernels) the virtual columns are the output pixels and full tiles are stored straight into Y (edge tiles through
@@ -25,13 +26,14 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
 
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
-    private readonly int outChannels, groupOut, outPlane, mPadded, panels, paddedColumns;
+    private readonly int outChannels, groupOut, outPlane, mPadded, panels, paddedColumns, blockPanels;
     private readonly AlignedFloats packedWeights, packedBias, scratch;
 
     /// <param name="weights">[M, C/group, kernel...] as ONNX stores it.</param>
     /// <param name="bias">[M], or empty.</param>
     public F32ConvGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
-        ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats)
+        ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats,
+        int channelBlocks = 1)
     {
         this.kernel = kernel;
         this.activation = activation;
@@ -48,6 +50,8 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         BlockColumns = strips * nr;
         Blocks = (paddedColumns + BlockColumns - 1) / BlockColumns;
         KBlock = EvenBlock(k, kBlock);
+        blockPanels = (panels + Math.Max(1, channelBlocks) - 1) / Math.Max(1, channelBlocks);
+        ChannelBlocks = (panels + blockPanels - 1) / blockPanels;
 
         // A at [group][panel][k][r]: row r of the panel's MR output channels, zero past the group's last.
         packedWeights = new AlignedFloats((long)layout.Group * mPadded * k);
@@ -72,10 +76,12 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     public int KBlock { get; }
     public int BlockColumns { get; }
     public int Blocks { get; }
+    /// <summary>How many tiles share one column block, each with its own range of output-channel panels.</summary>
+    public int ChannelBlocks { get; }
     /// <summary>Tiles are stored into the output directly (no virtual columns to drop).</summary>
     public bool InPlace { get; }
     public int ScratchLength { get; }
-    public int TileCount => Layout.Batch * Layout.Group * Blocks;
+    public int TileCount => Layout.Batch * Layout.Group * Blocks * ChannelBlocks;
 
     /// <summary>Multiply-adds issued per image, padding included: what the choice between lowerings compares.</summary>
     public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
@@ -98,10 +104,14 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch.Pointer);
     }
 
-    /// <summary>Image n, group g, virtual columns [block·BlockColumns, +BlockColumns), all of the group's channels.</summary>
+    /// <summary>Image n, group g, virtual columns [block·BlockColumns, +BlockColumns), one block of the group's panels.</summary>
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
-        int block = tile % Blocks, rest = tile / Blocks, g = rest % Layout.Group, n = rest / Layout.Group;
+        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
+        int block = rest % Blocks;
+        rest /= Blocks;
+        int g = rest % Layout.Group, n = rest / Layout.Group;
+        int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
         int nr = kernel.Columns, mr = kernel.Rows, k = Layout.K;
         int q0 = block * BlockColumns;
         int columns = Math.Min(BlockColumns, paddedColumns - q0);
@@ -121,7 +131,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
             {
                 float* b = src + j;
                 int q = q0 + j;
-                for (int i = 0; i < panels; i++)
+                for (int i = panel0; i < panel1; i++)
                 {
                     float* a = aGroup + ((nint)i * k + pc) * mr;
                     float* bias = biasGroup + i * mr;
@@ -145,11 +155,12 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
             }
         }
 
-        if (!InPlace) Compact(tileScratch, yGroup, q0, columns);
+        int m0 = panel0 * mr, m1 = Math.Min(panel1 * mr, groupOut);
+        if (!InPlace) Compact(tileScratch, yGroup, q0, columns, m0, m1);
         else if (kernel.ScalarActivation)
         {
             int end = Math.Min(q0 + columns, outPlane);
-            for (int m = 0; m < groupOut; m++) activation.Apply(new Span<float>(yGroup + (nint)m * outPlane + q0, end - q0));
+            for (int m = m0; m < m1; m++) activation.Apply(new Span<float>(yGroup + (nint)m * outPlane + q0, end - q0));
         }
     }
 
@@ -159,8 +170,8 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
             new ReadOnlySpan<float>(from + r * fromStride, cols).CopyTo(new Span<float>(to + r * toStride, cols));
     }
 
-    /// <summary>Copies the real pixels of virtual columns [q0, q0 + columns) from the scratch block into Y.</summary>
-    private void Compact(float* block, float* yGroup, int q0, int columns)
+    /// <summary>Copies the real pixels of virtual columns [q0, q0 + columns) of channels [m0, m1) from the scratch block into Y.</summary>
+    private void Compact(float* block, float* yGroup, int q0, int columns, int m0, int m1)
     {
         int phaseCols = Layout.PhaseCols, outWidth = Layout.OutWidth;
         int end = Math.Min(q0 + columns, Layout.VirtualColumns);
@@ -172,7 +183,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
             int count = ow1 - ow0;
             float* from = block + (rowStart + ow0 - q0);
             float* to = yGroup + oh * outWidth + ow0;
-            for (int m = 0; m < groupOut; m++)
+            for (int m = m0; m < m1; m++)
             {
                 var dst = new Span<float>(to + (nint)m * outPlane, count);
                 new ReadOnlySpan<float>(from + (nint)m * BlockColumns, count).CopyTo(dst);

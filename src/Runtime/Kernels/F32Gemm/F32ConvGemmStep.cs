@@ -44,13 +44,15 @@ public sealed unsafe class F32ConvGemmStep : Step
     /// <param name="kernel">Normally <see cref="F32GemmKernel.For"/> of the plan's ISA and the fused activation.</param>
     /// <param name="kBlock">See <see cref="F32ConvGemm.DefaultKBlock"/>; tests shrink it and
     /// <paramref name="scratchFloats"/> to exercise K-block accumulation and multi-block tiling on small shapes.</param>
+    /// <param name="channelBlocks">Splits each pixel block's output channels over this many tiles (more tiles for a
+    /// worker pool when the image is small); 1 on one thread, where splitting only costs.</param>
     public static F32ConvGemmStep Create(F32GemmKernel kernel, string nodeName, string opType, Slot x, Slot y, int batch,
         int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto, int kBlock = F32ConvGemm.DefaultKBlock,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
     {
         var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Buffer.Length - (long)x.Offset);
-        var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats);
+        var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks);
         return new F32ConvGemmStep(conv, x, y) { NodeName = nodeName, OpType = opType };
     }
 
@@ -62,7 +64,7 @@ public sealed unsafe class F32ConvGemmStep : Step
     /// </summary>
     public static IF32ConvLowering Lower(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto,
-        int kBlock = F32ConvGemm.DefaultKBlock, int scratchFloats = F32ConvGemm.DefaultScratchFloats)
+        int kBlock = F32ConvGemm.DefaultKBlock, int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
     {
         int groupOut = outChannels / layout.Group;
         if (choice == ConvLoweringChoice.Auto)
@@ -72,8 +74,8 @@ public sealed unsafe class F32ConvGemmStep : Step
             choice = pixelMajor < channelMajor ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;
         }
         return choice == ConvLoweringChoice.PixelMajor
-            ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats)
-            : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats);
+            ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks)
+            : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks);
     }
 
     public override void Run()

@@ -11,7 +11,8 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// <remarks>
 /// Weights are packed once into strips of NR output channels, [group][strip][K][NR], zero past the group's last
 /// channel. Pixels are read in place from the <see cref="ConvPhaseLayout"/> through a table of their virtual columns
-/// (the last panel repeats the last pixel). A tile is (image, group, block of pixel panels) over all channels; K is
+/// (the last panel repeats the last pixel). A tile is (image, group, block of pixel panels, block of channel strips —
+/// one unless a worker pool asks for <see cref="ChannelBlocks"/> to split small images further); K is
 /// split into blocks as in <see cref="F32ConvGemm"/>, with the pixel-major partial sums in scratch, transposed into
 /// the NCHW output once the last block is done.
 /// </remarks>
@@ -19,13 +20,13 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
 {
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
-    private readonly int outChannels, groupOut, outPlane, strips, mPadded, pixelPanels, blockPanels;
+    private readonly int outChannels, groupOut, outPlane, strips, mPadded, pixelPanels, blockPanels, blockStrips;
     private readonly AlignedFloats packedWeights, packedBias, scratch;
     private readonly PinnedOffsets pixels;
 
     public F32ConvPixelGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = F32ConvGemm.DefaultKBlock,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
     {
         this.kernel = kernel;
         this.activation = activation;
@@ -40,6 +41,8 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         blockPanels = Math.Clamp(scratchFloats / (pr * mPadded), 1, Math.Max(1, pixelPanels));
         Blocks = (pixelPanels + blockPanels - 1) / blockPanels;
         KBlock = F32ConvGemm.EvenBlock(k, kBlock);
+        blockStrips = (strips + Math.Max(1, channelBlocks) - 1) / Math.Max(1, channelBlocks);
+        ChannelBlocks = (strips + blockStrips - 1) / blockStrips;
 
         var table = new nint[pixelPanels * pr];
         for (int p = 0; p < table.Length; p++)
@@ -70,8 +73,10 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     public string Description => $"{kernel.PixelRows}x{kernel.Columns} {kernel.Name.Split(' ')[^1]} pixel-major";
     public int KBlock { get; }
     public int Blocks { get; }
+    /// <summary>How many tiles share one pixel block, each with its own range of output-channel strips.</summary>
+    public int ChannelBlocks { get; }
     public int ScratchLength { get; }
-    public int TileCount => Layout.Batch * Layout.Group * Blocks;
+    public int TileCount => Layout.Batch * Layout.Group * Blocks * ChannelBlocks;
 
     /// <summary>Multiply-adds issued per image, padding included (see <see cref="F32ConvGemm.PaddedWork"/>).</summary>
     public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
@@ -85,10 +90,14 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch.Pointer);
     }
 
-    /// <summary>Image n, group g, pixel panels [block·blockPanels, +blockPanels), all of the group's channels.</summary>
+    /// <summary>Image n, group g, pixel panels [block·blockPanels, +blockPanels), one block of the group's strips.</summary>
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
-        int block = tile % Blocks, rest = tile / Blocks, g = rest % Layout.Group, n = rest / Layout.Group;
+        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
+        int block = rest % Blocks;
+        rest /= Blocks;
+        int g = rest % Layout.Group, n = rest / Layout.Group;
+        int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
         int nr = kernel.Columns, pr = kernel.PixelRows, k = Layout.K;
         int panel0 = block * blockPanels, panels = Math.Min(blockPanels, pixelPanels - panel0);
         float* src = Layout.GroupStart(source, n, g);
@@ -103,7 +112,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
             int kc = Math.Min(KBlock, k - pc);
             int mode = (pc > 0 ? F32GemmTile.Accumulate : 0) | (pc + kc == k ? F32GemmTile.Finish : 0);
             nint* off = Layout.Offsets.Pointer + pc;
-            for (int j = 0; j < strips; j++)
+            for (int j = strip0; j < strip1; j++)
             {
                 float* w = wGroup + ((nint)j * k + pc) * nr;
                 float* bias = biasGroup + j * nr;
@@ -115,7 +124,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         // Transpose the block's real pixels into the channel planes.
         int p0 = panel0 * pr, p1 = Math.Min(p0 + panels * pr, outPlane);
         float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * outPlane;
-        for (int m = 0; m < groupOut; m++)
+        for (int m = strip0 * nr, m1 = Math.Min(strip1 * nr, groupOut); m < m1; m++)
         {
             float* to = yGroup + (nint)m * outPlane;
             float* from = tileScratch + m;

@@ -98,7 +98,7 @@ public class ConvGemmTests
     /// <summary>Runs <paramref name="c"/> on the fast path and compares with the reference within the accumulation bound.</summary>
     public static F32ConvGemmStep Check(ConvCase c, int seed, Func<ActivationKind, F32GemmKernel>? kernel, string kernelName,
         ConvLoweringChoice choice = ConvLoweringChoice.Auto, int slack = 0, int kBlock = F32ConvGemm.DefaultKBlock,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats, KernelIsa isa = KernelIsa.Avx2)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, KernelIsa isa = KernelIsa.Avx2)
     {
         var x = Random([c.N, c.C, .. c.In], seed * 7 + 1);
         var w = Random([c.M, c.C / c.Group, .. c.Kernel], seed * 7 + 2);
@@ -110,7 +110,7 @@ public class ConvGemmTests
 
         Func<Operator, StepContext, Step>? create = kernel is null ? null : (op, ctx) =>
             F32ConvGemmStep.Create(kernel(c.Activation.Kind), "conv", "Conv", ctx.Inputs[0], ctx.Outputs[0], c.N, c.C, c.M, c.Group,
-                ((ConvOperator)op).ResolveWindow(ctx.InputInfos), w.Floats, b?.Floats ?? [], c.Activation, choice, kBlock, scratchFloats);
+                ((ConvOperator)op).ResolveWindow(ctx.InputInfos), w.Floats, b?.Floats ?? [], c.Activation, choice, kBlock, scratchFloats, channelBlocks);
         var (step, outputs) = FastStepRunner.Run(NodeFor(c), 13, inputs, [false, true, true], isa, slack, create);
         var fast = Assert.IsType<F32ConvGemmStep>(step);
         int k = c.C / c.Group * c.Kernel.Aggregate(1, (p, v) => p * v);
@@ -134,7 +134,8 @@ public class ConvGemmTests
             // and X at the end of its array (staged copy) with X followed by room (read in place when unpadded).
             bool small = rng.Next(2) == 0;
             Check(c, seed, make, name, choice, slack: rng.Next(2) == 0 ? 0 : 4096,
-                kBlock: small ? rng.Next(1, 40) : F32ConvGemm.DefaultKBlock, scratchFloats: small ? rng.Next(1, 2000) : F32ConvGemm.DefaultScratchFloats);
+                kBlock: small ? rng.Next(1, 40) : F32ConvGemm.DefaultKBlock, scratchFloats: small ? rng.Next(1, 2000) : F32ConvGemm.DefaultScratchFloats,
+                channelBlocks: rng.Next(1, 4));
         }
     }
 
@@ -151,7 +152,7 @@ public class ConvGemmTests
         foreach (var choice in Lowerings)
         {
             Check(c, 100 + activation, make, name, choice);
-            Check(c, 100 + activation, make, name, choice, kBlock: 20);
+            Check(c, 100 + activation, make, name, choice, kBlock: 20, channelBlocks: 2);
         }
     }
 
@@ -192,7 +193,7 @@ public class ConvGemmTests
         foreach (var choice in Lowerings)
         {
             Check(c, seed, make, name, choice);
-            Check(c, seed, make, name, choice, slack: 4096, kBlock: 16, scratchFloats: 512);
+            Check(c, seed, make, name, choice, slack: 4096, kBlock: 16, scratchFloats: 512, channelBlocks: 3);
         }
     }
 
@@ -212,6 +213,42 @@ public class ConvGemmTests
             Assert.False(padded.Conv.Layout.ReadsInputInPlace);
             Assert.False(Assert.IsType<F32ConvGemm>(padded.Conv).InPlace);
         }
+    }
+
+    [Theory]
+    [InlineData(ConvLoweringChoice.ChannelMajor)]
+    [InlineData(ConvLoweringChoice.PixelMajor)]
+    public unsafe void TilesRunInAnyOrderWithTheirOwnScratch(ConvLoweringChoice choice)
+    {
+        // What a worker pool will do: stage every channel, then run the tiles in any order, each thread with its own
+        // scratch. The result must be the one Run() gives.
+        var geometry = Cnnrt.Kernels.Reference.PaddingMath.Resolve([9, 13], [3, 3], [2, 1], [1, 2], [1, 2, 0, 1],
+            Cnnrt.Kernels.Reference.AutoPad.NotSet, false, "test");
+        int batch = 2, channels = 6, outChannels = 20, group = 2;
+        var x = Random([batch, channels, 9, 13], 11).Floats;
+        var w = Random([outChannels, channels / group, 3, 3], 12).Floats;
+        var bias = Random([outChannels], 13).Floats;
+        var kernel = F32GemmKernel.For(KernelIsa.Vector128, ActivationKind.Relu);
+        var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Length);
+        var conv = F32ConvGemmStep.Lower(kernel, layout, outChannels, w, bias, new FusedActivation(ActivationKind.Relu), choice,
+            kBlock: 10, scratchFloats: 300, channelBlocks: 2);
+        Assert.True(conv.TileCount >= 8, $"{conv.TileCount} tiles");
+        int outCount = batch * outChannels * geometry.OutputSize;
+        var expected = new float[outCount];
+        var actual = new float[outCount];
+        fixed (float* px = x, pe = expected, pa = actual)
+        {
+            conv.Run(px, pe);
+            for (int i = 0; i < layout.StageCount; i++) layout.Stage(i, px);
+            var order = Enumerable.Range(0, conv.TileCount).OrderBy(t => (t * 7919) % 13).ToArray();
+            foreach (int t in order)
+            {
+                var scratch = new float[conv.ScratchLength];
+                Array.Fill(scratch, float.NaN);
+                fixed (float* ps = scratch) conv.RunTile(t, layout.Source(px), pa, ps);
+            }
+        }
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
