@@ -49,6 +49,8 @@ public sealed unsafe class ConvPhaseLayout
         phasePlane = PhaseRows * PhaseCols;
         PlaneSize = strideH * strideW * phasePlane;
 
+        TapsPerChannel = kh * kw;
+        Strided = strideH * strideW > 1;
         K = GroupChannels * kh * kw;
         var offs = new nint[K];
         for (int c = 0, k = 0; c < GroupChannels; c++)
@@ -83,6 +85,9 @@ public sealed unsafe class ConvPhaseLayout
     public int PlaneSize { get; }
     /// <summary>GEMM depth per group: (C/group)·kh·kw.</summary>
     public int K { get; }
+    /// <summary>kh·kw.</summary>
+    public int TapsPerChannel { get; }
+    public bool Strided { get; }
     /// <summary>Offsets[k]: where row k of B starts relative to the group's first channel.</summary>
     public PinnedOffsets Offsets { get; }
     /// <summary>OutHeight·PhaseCols: output pixels plus the discarded columns between rows.</summary>

@@ -13,6 +13,7 @@ public static unsafe class StrideTwoSplit
     /// <summary>even[i] = source[2i], odd[i] = source[2i + 1] for the elements of source[0, count); a null destination is skipped.</summary>
     public static void Run(float* source, int count, float* even, float* odd)
     {
+        // Widest first, then narrower vectors for the rest of the row (rows of 14 or 28 are common).
         int i = 0;
         if (Avx2.IsSupported)
         {
@@ -26,7 +27,7 @@ public static unsafe class StrideTwoSplit
                     Avx.Store(odd + i / 2, Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle());
             }
         }
-        else if (Sse.IsSupported)
+        if (Sse.IsSupported)
         {
             for (; i + 8 <= count; i += 8)
             {

@@ -97,7 +97,7 @@ public class ConvGemmTests
 
     /// <summary>Runs <paramref name="c"/> on the fast path and compares with the reference within the accumulation bound.</summary>
     public static F32ConvGemmStep Check(ConvCase c, int seed, Func<ActivationKind, F32GemmKernel>? kernel, string kernelName,
-        ConvLoweringChoice choice = ConvLoweringChoice.Auto, int slack = 0, int kBlock = F32ConvGemm.DefaultKBlock,
+        ConvLoweringChoice choice = ConvLoweringChoice.Auto, int slack = 0, int kBlock = 0,
         int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, KernelIsa isa = KernelIsa.Avx2)
     {
         var x = Random([c.N, c.C, .. c.In], seed * 7 + 1);
@@ -134,7 +134,7 @@ public class ConvGemmTests
             // and X at the end of its array (staged copy) with X followed by room (read in place when unpadded).
             bool small = rng.Next(2) == 0;
             Check(c, seed, make, name, choice, slack: rng.Next(2) == 0 ? 0 : 4096,
-                kBlock: small ? rng.Next(1, 40) : F32ConvGemm.DefaultKBlock, scratchFloats: small ? rng.Next(1, 2000) : F32ConvGemm.DefaultScratchFloats,
+                kBlock: small ? rng.Next(1, 40) : 0, scratchFloats: small ? rng.Next(1, 2000) : F32ConvGemm.DefaultScratchFloats,
                 channelBlocks: rng.Next(1, 4));
         }
     }
