@@ -39,7 +39,8 @@ public sealed unsafe class F32ConvGemmStep : Step
     /// (group = C = M, a filter per channel, which has no GEMM to speak of).
     /// </summary>
     public static bool Handles(SpatialParams geometry, int channels, int outChannels, int group, bool constantWeights) =>
-        constantWeights && geometry.Rank is 1 or 2 && channels > 0 && !(group == channels && group == outChannels);
+        constantWeights && geometry.Rank is 1 or 2 && channels > 0 && outChannels > 0
+        && !(group == channels && group == outChannels);
 
     /// <param name="kernel">Normally <see cref="F32GemmKernel.For"/> of the plan's ISA and the fused activation.</param>
     /// <param name="kBlock">Most k per kernel call, 0 for <see cref="DefaultKBlock"/>; tests shrink it and
