@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Kernels.F32Gemm;
@@ -105,6 +106,7 @@ public sealed unsafe class ConvPhaseLayout
     public float* GroupStart(float* source, int n, int g) => source + ((nint)n * Channels + (nint)g * GroupChannels) * PlaneSize;
 
     /// <summary>Copies channel <paramref name="index"/> (image·C + c) of X into the phase layout; padding stays zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Stage(int index, float* x)
     {
         float* src = x + (nint)index * Height * Width;

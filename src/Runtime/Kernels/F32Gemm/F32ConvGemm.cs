@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cnnrt.Operators;
 
 namespace Cnnrt.Kernels.F32Gemm;
@@ -105,6 +106,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     }
 
     /// <summary>Image n, group g, virtual columns [block·BlockColumns, +BlockColumns), one block of the group's panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
         int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
@@ -171,6 +173,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     }
 
     /// <summary>Copies the real pixels of virtual columns [q0, q0 + columns) of channels [m0, m1) from the scratch block into Y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Compact(float* block, float* yGroup, int q0, int columns, int m0, int m1)
     {
         int phaseCols = Layout.PhaseCols, outWidth = Layout.OutWidth;

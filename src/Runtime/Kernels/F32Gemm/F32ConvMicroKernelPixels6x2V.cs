@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cnnrt.Kernels.F32Gemm;
 
 /// <summary>
@@ -17,6 +19,7 @@ public static unsafe class F32ConvMicroKernelPixels6x2V
 {
     public const int Rows = 6;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOps, TVec, TAct>(float* src, nint* pixels, nint* offsets, int kc, float* w, float* c, nint ldc,
         float* bias, int mode, float alpha, float beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged where TAct : unmanaged, IF32TileActivation

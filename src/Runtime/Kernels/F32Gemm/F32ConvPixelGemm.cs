@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cnnrt.Operators;
 
 namespace Cnnrt.Kernels.F32Gemm;
@@ -91,6 +92,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     }
 
     /// <summary>Image n, group g, pixel panels [block·blockPanels, +blockPanels), one block of the group's strips.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
         int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;

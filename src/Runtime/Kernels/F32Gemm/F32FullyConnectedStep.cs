@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cnnrt.Operators;
 
 namespace Cnnrt.Kernels.F32Gemm;
@@ -47,6 +48,7 @@ public sealed unsafe class F32FullyConnectedStep : Step
     public Slot A { get; }
     public Slot Y { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run()
     {
         if (rows == 0 || n == 0) return;

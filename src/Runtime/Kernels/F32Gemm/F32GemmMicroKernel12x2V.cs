@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cnnrt.Kernels.F32Gemm;
 
 /// <summary>
@@ -16,6 +18,7 @@ public static unsafe class F32GemmMicroKernel12x2V
 {
     public const int Rows = 12;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOps, TVec, TAct>(float* a, float* b, nint* offsets, int kc, float* c, nint ldc, float* bias,
         int mode, float alpha, float beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged where TAct : unmanaged, IF32TileActivation

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cnnrt.Kernels.F32Gemm;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace Cnnrt.Kernels.F32Gemm;
 public static unsafe class F32Gemv
 {
     /// <summary>w: n rows of k floats; x: k floats; y: n floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOps, TVec>(float* w, float* x, int k, int n, float* y)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {

@@ -4,7 +4,9 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// The float32 vector operations the fast kernels are written against, as static abstract members so one generic
 /// kernel is compiled once per vector type (the .NET TensorPrimitives pattern): the AVX-512 instantiation is the same
 /// source as the AVX2 and Vector128 ones that run on every x64 test machine. Implementations are empty structs whose
-/// members are intrinsics the JIT inlines; the kernels' accumulators stay in registers.
+/// members are intrinsics the JIT inlines; the kernels' accumulators stay in registers. The kernels and their drivers
+/// are marked AggressiveOptimization: tier-0 code, where these calls are not inlined, would make a process's first
+/// inferences several times slower.
 /// </summary>
 public unsafe interface IF32Vector<TVec> where TVec : unmanaged
 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -11,6 +12,7 @@ namespace Cnnrt.Kernels.F32Gemm;
 public static unsafe class StrideTwoSplit
 {
     /// <summary>even[i] = source[2i], odd[i] = source[2i + 1] for the elements of source[0, count); a null destination is skipped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* source, int count, float* even, float* odd)
     {
         // Widest first, then narrower vectors for the rest of the row (rows of 14 or 28 are common).
