@@ -13,6 +13,9 @@ namespace Cnnrt.Planning;
 /// </summary>
 public static class Planner
 {
+    /// <summary>Floats of arena past the last tensor: every slot can be over-read by this much without leaving the array.</summary>
+    public const int ArenaReadSlack = Kernels.F32Gemm.ConvPhaseLayout.MaxOverreach;
+
     public static Plan Build(ModelGraph g, IReadOnlyList<Operator> operators, IReadOnlyList<int[]> inputShapes, Limits? limits = null,
         KernelIsa? isa = null, WorkerPool? pool = null)
     {
@@ -138,7 +141,9 @@ public static class Planner
         var (offsets, total) = ArenaPlanner.Place(requests.Select(r => new ArenaRequest(r.Size, r.First, r.Last)).ToList());
         if (total * sizeof(float) > limits.MaxArenaBytes)
             throw CnnrtException.Limit($"the arena would need {total * sizeof(float)} bytes, over the limit of {limits.MaxArenaBytes}");
-        var arena = new float[total];
+        // The tail lets fast kernels read (never write) a little past any tensor, e.g. a GEMM's last partial tile of a
+        // 1×1 convolution reading X in place; those lanes are discarded.
+        var arena = new float[total + ArenaReadSlack];
 
         Slot SlotOf(string name, string role)
         {

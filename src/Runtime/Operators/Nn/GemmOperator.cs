@@ -1,4 +1,6 @@
 using Cnnrt.Graph;
+using Cnnrt.Kernels;
+using Cnnrt.Kernels.F32Gemm;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -6,7 +8,8 @@ namespace Cnnrt.Operators.Nn;
 
 /// <summary>
 /// ONNX Gemm (opset 7–21; C optional from 11): Y = alpha·A'·B' + beta·C with C broadcast unidirectionally to M×N, and any
-/// fused activation applied as each output is stored.
+/// fused activation applied as each output is stored. On a fast ISA path a constant B (a fully-connected layer's
+/// weights, with constant or absent C) runs as packed GEMV rows (<see cref="F32FullyConnectedStep"/>).
 /// </summary>
 public sealed class GemmOperator : Operator
 {
@@ -62,6 +65,21 @@ public sealed class GemmOperator : Operator
     public override Step CreateStep(StepContext context)
     {
         var (m, n, k, cRow, cCol) = Dimensions(context.InputInfos);
+        var b = context.InputInfos[1]!;
+        var c = context.InputInfos.Length > 2 ? context.InputInfos[2] : null;
+        // A's rows must be contiguous: transA is only a relabelling when A is a single row (K×1 = 1×K in memory).
+        if (context.Isa != KernelIsa.Reference && b.Constant is { } bConst && (c is null || c.IsConstant) && (!transA || m == 1))
+        {
+            var w = bConst.Floats;
+            var cValues = c?.Constant!.Floats;
+            float betaC = beta;
+            return new F32FullyConnectedStep(context.Isa, context.Inputs[0], context.Outputs[0], m, n, k,
+                transB ? (j, p) => w[j * k + p] : (j, p) => w[p * n + j], alpha,
+                cValues is null ? null : (r, j) => betaC * cValues[r * cRow + j * cCol], cRow != 0, activation)
+            {
+                NodeName = Node.Name, OpType = Node.OpType,
+            };
+        }
         return new GemmStep
         {
             NodeName = Node.Name, OpType = Node.OpType,

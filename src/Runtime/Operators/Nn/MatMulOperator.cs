@@ -1,4 +1,6 @@
 using Cnnrt.Graph;
+using Cnnrt.Kernels;
+using Cnnrt.Kernels.F32Gemm;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -6,7 +8,8 @@ namespace Cnnrt.Operators.Nn;
 
 /// <summary>
 /// ONNX MatMul with numpy semantics: a 1-D A is a row [1, K] and a 1-D B a column [K, 1], whose unit axis is then
-/// dropped from the result; leading (batch) axes broadcast.
+/// dropped from the result; leading (batch) axes broadcast. On a fast ISA path a constant 1-D or 2-D B (a weight
+/// matrix) runs as packed GEMV rows over all of A's rows (<see cref="F32FullyConnectedStep"/>).
 /// </summary>
 public sealed class MatMulOperator : Operator
 {
@@ -68,6 +71,17 @@ public sealed class MatMulOperator : Operator
     public override Step CreateStep(StepContext context)
     {
         var plan = Resolve(context.InputInfos);
+        if (context.Isa != KernelIsa.Reference && context.InputInfos[1]!.Constant is { Rank: <= 2 } bConst)
+        {
+            // B has no batch axes, so the batches are A's, contiguous: A is simply rows × K and Y rows × N.
+            var w = bConst.Floats;
+            int n = plan.N, k = plan.K;
+            return new F32FullyConnectedStep(context.Isa, context.Inputs[0], context.Outputs[0], plan.AOffsets.Length * plan.M,
+                n, k, (j, p) => w[p * n + j], 1f, null, false, FusedActivation.None)
+            {
+                NodeName = Node.Name, OpType = Node.OpType,
+            };
+        }
         return new MatMulStep
         {
             NodeName = Node.Name, OpType = Node.OpType, A = context.Inputs[0], B = context.Inputs[1], Y = context.Outputs[0],

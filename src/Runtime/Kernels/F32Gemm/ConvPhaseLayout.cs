@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using Cnnrt.Kernels.Reference;
+
+namespace Cnnrt.Kernels.F32Gemm;
+
+/// <summary>
+/// The input of a 1-D/2-D convolution as the GEMM lowerings read it: every tap becomes a constant shift.
+/// </summary>
+/// <remarks>
+/// For strides sh×sw each channel is split into sh·sw "phase" planes — the rows ≡ a (mod sh) and columns ≡ b (mod sw)
+/// of the zero-padded input — each <see cref="PhaseRows"/>×<see cref="PhaseCols"/>. Output pixel (oh, ow) is virtual
+/// column q = oh·PhaseCols + ow, and tap k = (c, kh, kw) reads plane (kh·dh mod sh, kw·dw mod sw) of channel c at
+/// q + (kh·dh div sh)·PhaseCols + (kw·dw div sw): row k of the im2col matrix is the staged input shifted by
+/// <see cref="Offsets"/>[k], so it never has to be built. Virtual columns with ow ≥ OW read across a row end and are
+/// discarded by the readers. The staging copy runs once per inference and only writes input pixels, so the padding
+/// written as zeros at plan time stays zero; a stride-1 unpadded convolution skips it and reads X in place when the
+/// array holding X extends far enough past it for the readers' overreach.
+/// </remarks>
+public sealed unsafe class ConvPhaseLayout
+{
+    /// <summary>Most columns a reader may touch past the last virtual column (its widest tile, rounded up).</summary>
+    public const int MaxOverreach = 64;
+
+    private readonly bool[] rowPhaseUsed, colPhaseUsed;
+    private readonly int strideH, strideW, padTop, padLeft, phasePlane;
+    private readonly AlignedFloats? staged;
+
+    /// <param name="readableInput">Floats readable from the start of X (its slot and whatever follows in its array).</param>
+    public ConvPhaseLayout(int batch, int channels, int group, SpatialParams geometry, long readableInput)
+    {
+        if (geometry.Rank is < 1 or > 2) throw new ArgumentException("only 1-D and 2-D convolutions lower to a GEMM", nameof(geometry));
+        Batch = batch;
+        Channels = channels;
+        Group = group;
+        GroupChannels = channels / group;
+        SpatialAxis ah = geometry.Axis3(1), aw = geometry.Axis3(2);
+        Height = ah.Input; Width = aw.Input;
+        OutHeight = ah.Output; OutWidth = aw.Output;
+        strideH = ah.Stride; strideW = aw.Stride;
+        padTop = ah.PadBegin; padLeft = aw.PadBegin;
+        int kh = ah.Kernel, kw = aw.Kernel, dh = ah.Dilation, dw = aw.Dilation;
+
+        // Large enough for every input pixel and for every tap of every real output pixel.
+        PhaseRows = Math.Max(OutHeight - 1 + (kh - 1) * dh / strideH, (Height - 1 + padTop) / strideH) + 1;
+        PhaseCols = Math.Max(OutWidth - 1 + (kw - 1) * dw / strideW, (Width - 1 + padLeft) / strideW) + 1;
+        rowPhaseUsed = new bool[strideH];
+        colPhaseUsed = new bool[strideW];
+        for (int i = 0; i < kh; i++) rowPhaseUsed[i * dh % strideH] = true;
+        for (int j = 0; j < kw; j++) colPhaseUsed[j * dw % strideW] = true;
+        phasePlane = PhaseRows * PhaseCols;
+        PlaneSize = strideH * strideW * phasePlane;
+
+        TapsPerChannel = kh * kw;
+        Strided = strideH * strideW > 1;
+        K = GroupChannels * kh * kw;
+        var offs = new nint[K];
+        for (int c = 0, k = 0; c < GroupChannels; c++)
+        for (int i = 0; i < kh; i++)
+        for (int j = 0; j < kw; j++, k++)
+        {
+            int phase = i * dh % strideH * strideW + j * dw % strideW;
+            offs[k] = (nint)c * PlaneSize + (nint)phase * phasePlane + i * dh / strideH * PhaseCols + j * dw / strideW;
+        }
+        Offsets = new PinnedOffsets(offs);
+        VirtualColumns = OutHeight * PhaseCols;
+
+        long maxOffset = K == 0 ? 0 : offs.Max();
+        long lastGroupStart = ((long)(batch - 1) * channels + (long)(group - 1) * GroupChannels) * PlaneSize;
+        long sourceNeeded = Math.Max((long)batch * channels * PlaneSize, lastGroupStart + maxOffset + VirtualColumns + MaxOverreach);
+        bool unpadded = strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && PhaseRows == Height && PhaseCols == Width;
+        ReadsInputInPlace = unpadded && sourceNeeded <= readableInput;
+        if (!ReadsInputInPlace) staged = new AlignedFloats(sourceNeeded);
+    }
+
+    public int Batch { get; }
+    public int Channels { get; }
+    public int Group { get; }
+    public int GroupChannels { get; }
+    public int Height { get; }
+    public int Width { get; }
+    public int OutHeight { get; }
+    public int OutWidth { get; }
+    public int PhaseRows { get; }
+    public int PhaseCols { get; }
+    /// <summary>Floats per input channel in the staged layout (H·W when read in place).</summary>
+    public int PlaneSize { get; }
+    /// <summary>GEMM depth per group: (C/group)·kh·kw.</summary>
+    public int K { get; }
+    /// <summary>kh·kw.</summary>
+    public int TapsPerChannel { get; }
+    public bool Strided { get; }
+    /// <summary>Offsets[k]: where row k of B starts relative to the group's first channel.</summary>
+    public PinnedOffsets Offsets { get; }
+    /// <summary>OutHeight·PhaseCols: output pixels plus the discarded columns between rows.</summary>
+    public int VirtualColumns { get; }
+    /// <summary>Stride 1, no padding, and room to read past X: no staging copy.</summary>
+    public bool ReadsInputInPlace { get; }
+
+    /// <summary>Channels to stage before the tiles run (0 when the input is read in place).</summary>
+    public int StageCount => ReadsInputInPlace ? 0 : Batch * Channels;
+
+    /// <summary>What the tiles read: X itself, or the staged copy.</summary>
+    public float* Source(float* x) => ReadsInputInPlace ? x : staged!.Pointer;
+
+    /// <summary>Group g of image n in <see cref="Source"/>.</summary>
+    public float* GroupStart(float* source, int n, int g) => source + ((nint)n * Channels + (nint)g * GroupChannels) * PlaneSize;
+
+    /// <summary>Copies channel <paramref name="index"/> (image·C + c) of X into the phase layout; padding stays zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Stage(int index, float* x)
+    {
+        float* src = x + (nint)index * Height * Width;
+        float* plane = staged!.Pointer + (nint)index * PlaneSize;
+        for (int ih = 0; ih < Height; ih++, src += Width)
+        {
+            int pr = ih + padTop, a = pr % strideH;
+            if (!rowPhaseUsed[a]) continue;
+            float* row = plane + (nint)a * strideW * phasePlane + (nint)(pr / strideH) * PhaseCols;
+            if (strideW == 1)
+            {
+                new ReadOnlySpan<float>(src, Width).CopyTo(new Span<float>(row + padLeft, Width));
+                continue;
+            }
+            if (strideW == 2)
+            {
+                // Column iw lands in phase (iw + padLeft) mod 2 at column (iw + padLeft) div 2.
+                int b0 = padLeft & 1;
+                float* first = colPhaseUsed[b0] ? row + (nint)b0 * phasePlane + padLeft / 2 : null;
+                float* second = colPhaseUsed[1 - b0] ? row + (nint)(1 - b0) * phasePlane + (padLeft + 1) / 2 : null;
+                StrideTwoSplit.Run(src, Width, first, second);
+                continue;
+            }
+            for (int b = 0; b < strideW; b++)
+            {
+                if (!colPhaseUsed[b]) continue;
+                // Input columns iw with (iw + padLeft) mod strideW = b go to consecutive columns of phase plane b.
+                int iw = ((b - padLeft) % strideW + strideW) % strideW;
+                float* dst = row + (nint)b * phasePlane + (iw + padLeft) / strideW;
+                for (; iw < Width; iw += strideW) *dst++ = src[iw];
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using Cnnrt.Operators;
+
+namespace Cnnrt.Kernels.F32Gemm;
+
+/// <summary>
+/// A convolution as one GEMM per image and group with output channels as rows: C[M×N] = A[M×K]·B[K×N], M the
+/// group's output channels, K = (C/group)·kh·kw, N the virtual columns of the <see cref="ConvPhaseLayout"/> (output
+/// pixels plus the discarded ones between rows). Each tile is MR channels × NR consecutive pixels of one NCHW plane.
+/// </summary>
+/// <remarks>
+/// Weights are packed once into panels of MR rows, [group][panel][K][MR] (last panel zero-padded), so each k is MR
+/// consecutive broadcasts; B is the staged input read through the layout's per-k offsets (no im2col). A tile is
+/// (image, group, block of <see cref="BlockColumns"/> virtual columns, block of the group's MR-row panels — one block
+/// unless a worker pool asks for <see cref="ChannelBlocks"/> to split small images further): K is split into
+/// blocks of at most <see cref="KBlock"/> (GotoBLAS' KC) so the strip of B the kernel reuses across the M panels stays
+/// in L1, with partial sums kept in C between blocks. When PhaseCols = OW (no horizontal window: 1×1 and k×1
+/// kernels) the virtual columns are the output pixels and full tiles are stored straight into Y (edge tiles through
+/// scratch); otherwise the block is computed into scratch and its real pixels copied out.
+/// </remarks>
+public sealed unsafe class F32ConvGemm : IF32ConvLowering
+{
+    /// <summary>Most k per micro-kernel call: a 16-wide strip of B is kc·64 bytes (128 when unaligned) — L1-resident.</summary>
+    public const int DefaultKBlock = 256;
+    /// <summary>Target floats of one tile's scratch (partial sums of all M rows of a column block): 64 KB, L2-resident.</summary>
+    public const int DefaultScratchFloats = 16384;
+
+    private readonly F32GemmKernel kernel;
+    private readonly FusedActivation activation;
+    private readonly int outChannels, groupOut, outPlane, mPadded, panels, paddedColumns, blockPanels;
+    private readonly AlignedFloats packedWeights, packedBias, scratch;
+
+    /// <param name="weights">[M, C/group, kernel...] as ONNX stores it.</param>
+    /// <param name="bias">[M], or empty.</param>
+    public F32ConvGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats,
+        int channelBlocks = 1)
+    {
+        this.kernel = kernel;
+        this.activation = activation;
+        Layout = layout;
+        this.outChannels = outChannels;
+        groupOut = outChannels / layout.Group;
+        outPlane = layout.OutHeight * layout.OutWidth;
+        int nr = kernel.Columns, mr = kernel.Rows, k = layout.K;
+        paddedColumns = RoundUp(layout.VirtualColumns, nr);
+        mPadded = RoundUp(groupOut, mr);
+        panels = mPadded / mr;
+        InPlace = layout.PhaseCols == layout.OutWidth;
+        int strips = Math.Clamp(scratchFloats / (mPadded * nr), 1, paddedColumns / nr);
+        BlockColumns = strips * nr;
+        Blocks = (paddedColumns + BlockColumns - 1) / BlockColumns;
+        KBlock = EvenBlock(k, kBlock);
+        blockPanels = (panels + Math.Max(1, channelBlocks) - 1) / Math.Max(1, channelBlocks);
+        ChannelBlocks = (panels + blockPanels - 1) / blockPanels;
+
+        // A at [group][panel][k][r]: row r of the panel's MR output channels, zero past the group's last.
+        packedWeights = new AlignedFloats((long)layout.Group * mPadded * k);
+        var a = packedWeights.Span;
+        for (int g = 0; g < layout.Group; g++)
+        for (int m = 0; m < groupOut; m++)
+        {
+            var row = weights.Slice((g * groupOut + m) * k, k);
+            int start = (g * panels + m / mr) * k * mr + m % mr;
+            for (int p = 0; p < k; p++) a[start + p * mr] = row[p];
+        }
+        packedBias = new AlignedFloats((long)layout.Group * mPadded);
+        for (int g = 0; g < layout.Group && !bias.IsEmpty; g++)
+            bias.Slice(g * groupOut, groupOut).CopyTo(packedBias.Span.Slice(g * mPadded));
+        ScratchLength = InPlace ? mr * nr : mPadded * BlockColumns;
+        scratch = new AlignedFloats(ScratchLength);
+    }
+
+    public ConvPhaseLayout Layout { get; }
+    public string Description => $"{kernel.Name} channel-major";
+    public F32GemmKernel Kernel => kernel;
+    public int KBlock { get; }
+    public int BlockColumns { get; }
+    public int Blocks { get; }
+    /// <summary>How many tiles share one column block, each with its own range of output-channel panels.</summary>
+    public int ChannelBlocks { get; }
+    /// <summary>Tiles are stored into the output directly (no virtual columns to drop).</summary>
+    public bool InPlace { get; }
+    public int ScratchLength { get; }
+    public int TileCount => Layout.Batch * Layout.Group * Blocks * ChannelBlocks;
+
+    /// <summary>Multiply-adds issued per image, padding included: what the choice between lowerings compares.</summary>
+    public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
+        (long)RoundUp(layout.VirtualColumns, kernel.Columns) * RoundUp(groupOut, kernel.Rows) * layout.K * layout.Group;
+
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>The K block size that splits k into equal blocks of at most <paramref name="limit"/>.</summary>
+    internal static int EvenBlock(int k, int limit)
+    {
+        if (k <= 0) return 1;
+        int blocks = (k + limit - 1) / limit;
+        return (k + blocks - 1) / blocks;
+    }
+
+    public void Run(float* x, float* y)
+    {
+        for (int i = 0; i < Layout.StageCount; i++) Layout.Stage(i, x);
+        float* source = Layout.Source(x);
+        for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch.Pointer);
+    }
+
+    /// <summary>Image n, group g, virtual columns [block·BlockColumns, +BlockColumns), one block of the group's panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void RunTile(int tile, float* source, float* y, float* tileScratch)
+    {
+        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
+        int block = rest % Blocks;
+        rest /= Blocks;
+        int g = rest % Layout.Group, n = rest / Layout.Group;
+        int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
+        int nr = kernel.Columns, mr = kernel.Rows, k = Layout.K;
+        int q0 = block * BlockColumns;
+        int columns = Math.Min(BlockColumns, paddedColumns - q0);
+        float* src = Layout.GroupStart(source, n, g) + q0;
+        float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * outPlane;
+        float* aGroup = packedWeights.Pointer + (nint)g * mPadded * k;
+        float* biasGroup = packedBias.Pointer + (nint)g * mPadded;
+        var run = kernel.Run;
+        float alpha = activation.Alpha, beta = activation.Beta;
+
+        for (int pc = 0; pc < k; pc += KBlock)
+        {
+            int kc = Math.Min(KBlock, k - pc);
+            int mode = (pc > 0 ? F32GemmTile.Accumulate : 0) | (pc + kc == k ? F32GemmTile.Finish : 0);
+            nint* off = Layout.Offsets.Pointer + pc;
+            for (int j = 0; j < columns; j += nr)
+            {
+                float* b = src + j;
+                int q = q0 + j;
+                for (int i = panel0; i < panel1; i++)
+                {
+                    float* a = aGroup + ((nint)i * k + pc) * mr;
+                    float* bias = biasGroup + i * mr;
+                    if (!InPlace)
+                    {
+                        run(a, b, off, kc, tileScratch + (nint)i * mr * BlockColumns + j, BlockColumns, bias, mode, alpha, beta);
+                        continue;
+                    }
+                    int rows = Math.Min(mr, groupOut - i * mr), cols = Math.Min(nr, outPlane - q);
+                    float* c = yGroup + (nint)i * mr * outPlane + q;
+                    if (rows == mr && cols == nr)
+                    {
+                        run(a, b, off, kc, c, outPlane, bias, mode, alpha, beta);
+                        continue;
+                    }
+                    // Edge tile: the kernel writes a whole tile, so it goes through scratch and only the real part is copied.
+                    if ((mode & F32GemmTile.Accumulate) != 0) CopyTile(c, outPlane, tileScratch, nr, rows, cols);
+                    run(a, b, off, kc, tileScratch, nr, bias, mode, alpha, beta);
+                    CopyTile(tileScratch, nr, c, outPlane, rows, cols);
+                }
+            }
+        }
+
+        int m0 = panel0 * mr, m1 = Math.Min(panel1 * mr, groupOut);
+        if (!InPlace) Compact(tileScratch, yGroup, q0, columns, m0, m1);
+        else if (kernel.ScalarActivation)
+        {
+            int end = Math.Min(q0 + columns, outPlane);
+            for (int m = m0; m < m1; m++) activation.Apply(new Span<float>(yGroup + (nint)m * outPlane + q0, end - q0));
+        }
+    }
+
+    private static void CopyTile(float* from, nint fromStride, float* to, nint toStride, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<float>(from + r * fromStride, cols).CopyTo(new Span<float>(to + r * toStride, cols));
+    }
+
+    /// <summary>Copies the real pixels of virtual columns [q0, q0 + columns) of channels [m0, m1) from the scratch block into Y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Compact(float* block, float* yGroup, int q0, int columns, int m0, int m1)
+    {
+        int phaseCols = Layout.PhaseCols, outWidth = Layout.OutWidth;
+        int end = Math.Min(q0 + columns, Layout.VirtualColumns);
+        for (int oh = q0 / phaseCols; oh * phaseCols < end; oh++)
+        {
+            int rowStart = oh * phaseCols;
+            int ow0 = Math.Max(q0 - rowStart, 0), ow1 = Math.Min(end - rowStart, outWidth);
+            if (ow1 <= ow0) continue;
+            int count = ow1 - ow0;
+            float* from = block + (rowStart + ow0 - q0);
+            float* to = yGroup + oh * outWidth + ow0;
+            for (int m = m0; m < m1; m++)
+            {
+                var dst = new Span<float>(to + (nint)m * outPlane, count);
+                new ReadOnlySpan<float>(from + (nint)m * BlockColumns, count).CopyTo(dst);
+                if (kernel.ScalarActivation) activation.Apply(dst);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Operators;
+
+namespace Cnnrt.Kernels.F32Gemm;
+
+/// <summary>Which way round a convolution's GEMM tiles are laid.</summary>
+public enum ConvLoweringChoice
+{
+    /// <summary>Whichever issues fewer multiply-adds once tiles are padded (see <see cref="F32ConvGemmStep.Lower"/>).</summary>
+    Auto,
+    /// <summary><see cref="F32ConvGemm"/>: output channels × output pixels.</summary>
+    ChannelMajor,
+    /// <summary><see cref="F32ConvPixelGemm"/>: output pixels × output channels.</summary>
+    PixelMajor,
+}
+
+/// <summary>A Conv step on the packed-GEMM path.</summary>
+public sealed unsafe class F32ConvGemmStep : Step
+{
+    /// <summary>
+    /// The pixel-major lowering's transposing store, in multiply-adds per output: measured on AVX2 (ResNet-18 and
+    /// MobileNetV2 layers, K from 32 to 4608), its time matches its padded work × (1 + 24/K).
+    /// </summary>
+    private const double TransposeCost = 24;
+
+    public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y)
+    {
+        Conv = conv;
+        X = x;
+        Y = y;
+    }
+
+    public IF32ConvLowering Conv { get; }
+    public Slot X { get; }
+    public Slot Y { get; }
+
+    /// <summary>
+    /// Whether this path runs a convolution: 1-D or 2-D, weights (and bias) known at plan time, and not depthwise
+    /// (group = C = M, a filter per channel, which has no GEMM to speak of).
+    /// </summary>
+    public static bool Handles(SpatialParams geometry, int channels, int outChannels, int group, bool constantWeights) =>
+        constantWeights && geometry.Rank is 1 or 2 && channels > 0 && outChannels > 0
+        && !(group == channels && group == outChannels);
+
+    /// <param name="kernel">Normally <see cref="F32GemmKernel.For"/> of the plan's ISA and the fused activation.</param>
+    /// <param name="kBlock">Most k per kernel call, 0 for <see cref="DefaultKBlock"/>; tests shrink it and
+    /// <paramref name="scratchFloats"/> to exercise K-block accumulation and multi-block tiling on small shapes.</param>
+    /// <param name="channelBlocks">Splits each pixel block's output channels over this many tiles (more tiles for a
+    /// worker pool when the image is small); 1 on one thread, where splitting only costs.</param>
+    public static F32ConvGemmStep Create(F32GemmKernel kernel, string nodeName, string opType, Slot x, Slot y, int batch,
+        int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto, int kBlock = 0,
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
+    {
+        var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Buffer.Length - (long)x.Offset);
+        var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks);
+        return new F32ConvGemmStep(conv, x, y) { NodeName = nodeName, OpType = opType };
+    }
+
+    /// <summary>
+    /// Channel-major tiles pad the output channels to MR and the virtual columns to NR; pixel-major tiles pad the real
+    /// pixels to 6 and the channels to NR. Auto picks the smaller padded work, counting the pixel-major transposing
+    /// store, so small output planes (and deep 3×3 layers generally) go pixel-major, and shallow 1×1 layers
+    /// channel-major.
+    /// </summary>
+    public static IF32ConvLowering Lower(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto,
+        int kBlock = 0, int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
+    {
+        int groupOut = outChannels / layout.Group;
+        if (kBlock <= 0) kBlock = DefaultKBlock(layout);
+        if (choice == ConvLoweringChoice.Auto)
+        {
+            double channelMajor = F32ConvGemm.PaddedWork(kernel, layout, groupOut);
+            double pixelMajor = F32ConvPixelGemm.PaddedWork(kernel, layout, groupOut) * (1 + TransposeCost / Math.Max(1, layout.K));
+            choice = pixelMajor < channelMajor ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;
+        }
+        return choice == ConvLoweringChoice.PixelMajor
+            ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks)
+            : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks);
+    }
+
+    /// <summary>
+    /// A K block reads (kc / kh·kw) channels of the staged input: 256 suits 3×3 stride-1 windows, whose taps share
+    /// rows; strided (4 phase planes per channel) and pointwise (one tap per channel) windows touch several times more
+    /// input per k, and keep it in L1 at 128 (measured on AVX2: stride-2 3×3 and 7×7 1×1 layers 12–25% faster).
+    /// </summary>
+    public static int DefaultKBlock(ConvPhaseLayout layout) =>
+        layout.Strided || layout.TapsPerChannel == 1 ? F32ConvGemm.DefaultKBlock / 2 : F32ConvGemm.DefaultKBlock;
+
+    public override void Run()
+    {
+        if (X.Length == 0 || Y.Length == 0) return;
+        fixed (float* x = X.Buffer, y = Y.Buffer) Conv.Run(x + X.Offset, y + Y.Offset);
+    }
+}

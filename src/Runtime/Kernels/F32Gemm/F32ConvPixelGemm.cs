@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using Cnnrt.Operators;
+
+namespace Cnnrt.Kernels.F32Gemm;
+
+/// <summary>
+/// A convolution as one GEMM per image and group with output pixels as rows: Cᵀ[N×M] = Bᵀ[N×K]·Aᵀ[K×M]. Each tile is
+/// 6 output pixels × NR output channels (<see cref="F32ConvMicroKernelPixels6x2V"/>), so the pixel count is padded
+/// to 6 instead of the layout's virtual columns to NR: the better lowering for the small output planes of late CNN
+/// layers (7×7: 49 pixels → 54 rows here, against 63 virtual columns → 64 in <see cref="F32ConvGemm"/>).
+/// </summary>
+/// <remarks>
+/// Weights are packed once into strips of NR output channels, [group][strip][K][NR], zero past the group's last
+/// channel. Pixels are read in place from the <see cref="ConvPhaseLayout"/> through a table of their virtual columns
+/// (the last panel repeats the last pixel). A tile is (image, group, block of pixel panels, block of channel strips —
+/// one unless a worker pool asks for <see cref="ChannelBlocks"/> to split small images further); K is
+/// split into blocks as in <see cref="F32ConvGemm"/>, with the pixel-major partial sums in scratch, transposed into
+/// the NCHW output once the last block is done.
+/// </remarks>
+public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
+{
+    private readonly F32GemmKernel kernel;
+    private readonly FusedActivation activation;
+    private readonly int outChannels, groupOut, outPlane, strips, mPadded, pixelPanels, blockPanels, blockStrips;
+    private readonly AlignedFloats packedWeights, packedBias, scratch;
+    private readonly PinnedOffsets pixels;
+
+    public F32ConvPixelGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = F32ConvGemm.DefaultKBlock,
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
+    {
+        this.kernel = kernel;
+        this.activation = activation;
+        Layout = layout;
+        this.outChannels = outChannels;
+        groupOut = outChannels / layout.Group;
+        outPlane = layout.OutHeight * layout.OutWidth;
+        int nr = kernel.Columns, pr = kernel.PixelRows, k = layout.K;
+        mPadded = F32ConvGemm.RoundUp(groupOut, nr);
+        strips = mPadded / nr;
+        pixelPanels = (outPlane + pr - 1) / pr;
+        blockPanels = Math.Clamp(scratchFloats / (pr * mPadded), 1, Math.Max(1, pixelPanels));
+        Blocks = (pixelPanels + blockPanels - 1) / blockPanels;
+        KBlock = F32ConvGemm.EvenBlock(k, kBlock);
+        blockStrips = (strips + Math.Max(1, channelBlocks) - 1) / Math.Max(1, channelBlocks);
+        ChannelBlocks = (strips + blockStrips - 1) / blockStrips;
+
+        var table = new nint[pixelPanels * pr];
+        for (int p = 0; p < table.Length; p++)
+        {
+            int real = Math.Min(p, outPlane - 1);
+            table[p] = (nint)(real / layout.OutWidth) * layout.PhaseCols + real % layout.OutWidth;
+        }
+        pixels = new PinnedOffsets(table);
+
+        // W at [group][strip][k][j]: output channel strip·NR + j of the group, zero past its last.
+        packedWeights = new AlignedFloats((long)layout.Group * mPadded * k);
+        var w = packedWeights.Span;
+        for (int g = 0; g < layout.Group; g++)
+        for (int m = 0; m < groupOut; m++)
+        {
+            var row = weights.Slice((g * groupOut + m) * k, k);
+            int start = (g * strips + m / nr) * k * nr + m % nr;
+            for (int p = 0; p < k; p++) w[start + p * nr] = row[p];
+        }
+        packedBias = new AlignedFloats((long)layout.Group * mPadded);
+        for (int g = 0; g < layout.Group && !bias.IsEmpty; g++)
+            bias.Slice(g * groupOut, groupOut).CopyTo(packedBias.Span.Slice(g * mPadded));
+        ScratchLength = blockPanels * pr * mPadded;
+        scratch = new AlignedFloats(ScratchLength);
+    }
+
+    public ConvPhaseLayout Layout { get; }
+    public string Description => $"{kernel.PixelRows}x{kernel.Columns} {kernel.Name.Split(' ')[^1]} pixel-major";
+    public int KBlock { get; }
+    public int Blocks { get; }
+    /// <summary>How many tiles share one pixel block, each with its own range of output-channel strips.</summary>
+    public int ChannelBlocks { get; }
+    public int ScratchLength { get; }
+    public int TileCount => Layout.Batch * Layout.Group * Blocks * ChannelBlocks;
+
+    /// <summary>Multiply-adds issued per image, padding included (see <see cref="F32ConvGemm.PaddedWork"/>).</summary>
+    public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
+        (long)F32ConvGemm.RoundUp(layout.OutHeight * layout.OutWidth, kernel.PixelRows) *
+        F32ConvGemm.RoundUp(groupOut, kernel.Columns) * layout.K * layout.Group;
+
+    public void Run(float* x, float* y)
+    {
+        for (int i = 0; i < Layout.StageCount; i++) Layout.Stage(i, x);
+        float* source = Layout.Source(x);
+        for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch.Pointer);
+    }
+
+    /// <summary>Image n, group g, pixel panels [block·blockPanels, +blockPanels), one block of the group's strips.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void RunTile(int tile, float* source, float* y, float* tileScratch)
+    {
+        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
+        int block = rest % Blocks;
+        rest /= Blocks;
+        int g = rest % Layout.Group, n = rest / Layout.Group;
+        int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
+        int nr = kernel.Columns, pr = kernel.PixelRows, k = Layout.K;
+        int panel0 = block * blockPanels, panels = Math.Min(blockPanels, pixelPanels - panel0);
+        float* src = Layout.GroupStart(source, n, g);
+        nint* pixelTable = pixels.Pointer + (nint)panel0 * pr;
+        float* wGroup = packedWeights.Pointer + (nint)g * mPadded * k;
+        float* biasGroup = packedBias.Pointer + (nint)g * mPadded;
+        var run = kernel.RunPixels;
+        float alpha = activation.Alpha, beta = activation.Beta;
+
+        for (int pc = 0; pc < k; pc += KBlock)
+        {
+            int kc = Math.Min(KBlock, k - pc);
+            int mode = (pc > 0 ? F32GemmTile.Accumulate : 0) | (pc + kc == k ? F32GemmTile.Finish : 0);
+            nint* off = Layout.Offsets.Pointer + pc;
+            for (int j = strip0; j < strip1; j++)
+            {
+                float* w = wGroup + ((nint)j * k + pc) * nr;
+                float* bias = biasGroup + j * nr;
+                for (int i = 0; i < panels; i++)
+                    run(src, pixelTable + i * pr, off, kc, w, tileScratch + (nint)i * pr * mPadded + j * nr, mPadded, bias, mode, alpha, beta);
+            }
+        }
+
+        // Transpose the block's real pixels into the channel planes.
+        int p0 = panel0 * pr, p1 = Math.Min(p0 + panels * pr, outPlane);
+        float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * outPlane;
+        for (int m = strip0 * nr, m1 = Math.Min(strip1 * nr, groupOut); m < m1; m++)
+        {
+            float* to = yGroup + (nint)m * outPlane;
+            float* from = tileScratch + m;
+            for (int p = p0; p < p1; p++) to[p] = from[(nint)(p - p0) * mPadded];
+            if (kernel.ScalarActivation) activation.Apply(new Span<float>(to + p0, p1 - p0));
+        }
+    }
+}

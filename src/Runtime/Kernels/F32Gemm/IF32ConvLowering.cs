@@ -1,0 +1,21 @@
+namespace Cnnrt.Kernels.F32Gemm;
+
+/// <summary>
+/// A convolution lowered to GEMM tiles over a <see cref="ConvPhaseLayout"/>. The work splits into independent pieces
+/// so a worker pool can share it: first <see cref="ConvPhaseLayout.Stage"/> for every channel, then
+/// <see cref="RunTile"/> for every tile, each thread with its own <see cref="ScratchLength"/> floats of scratch.
+/// </summary>
+public unsafe interface IF32ConvLowering
+{
+    ConvPhaseLayout Layout { get; }
+    /// <summary>"6x16 avx2 channel-major": which kernel and which way round, for reports and tests.</summary>
+    string Description { get; }
+    int TileCount { get; }
+    int ScratchLength { get; }
+
+    /// <summary>One tile; <paramref name="source"/> is <see cref="ConvPhaseLayout.Source"/> of X, y the NCHW output.</summary>
+    void RunTile(int tile, float* source, float* y, float* scratch);
+
+    /// <summary>Stages X and runs every tile on the calling thread with the lowering's own scratch. Allocates nothing.</summary>
+    void Run(float* x, float* y);
+}

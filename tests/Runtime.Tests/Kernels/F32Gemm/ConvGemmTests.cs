@@ -1,0 +1,284 @@
+using System.Runtime.Intrinsics;
+using Cnnrt.Graph;
+using Cnnrt.Kernels;
+using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Operators;
+using Cnnrt.Operators.Nn;
+using Cnnrt.Tensors;
+using static Cnnrt.Tests.OpTestUtil;
+using static Cnnrt.Tests.Kernels.F32Gemm.FastStepRunner;
+
+namespace Cnnrt.Tests.Kernels.F32Gemm;
+
+/// <summary>
+/// The packed-GEMM convolution against the reference kernel, for every micro-kernel this host can run: each fast ISA's
+/// own (6×16 AVX2, 6×8 or 12×8 Vector128, 12×32 AVX-512) and the 12-row kernel that AVX-512 and NEON use,
+/// instantiated on the vectors this host has, so that source is exercised on every x64 machine.
+/// </summary>
+public class ConvGemmTests
+{
+    /// <summary>One convolution problem with its attributes and fused activation.</summary>
+    public sealed record ConvCase(int N, int C, int M, int Group, int[] In, int[] Kernel, int[] Stride, int[] Dilation,
+        int[] PadBegin, int[] PadEnd, string AutoPad, bool Bias, FusedActivation Activation)
+    {
+        public override string ToString() =>
+            $"N{N} C{C} M{M} g{Group} in[{string.Join("x", In)}] k[{string.Join("x", Kernel)}] s[{string.Join("x", Stride)}] " +
+            $"d[{string.Join("x", Dilation)}] pads[{string.Join(",", PadBegin)}|{string.Join(",", PadEnd)}] {AutoPad}" +
+            $"{(Bias ? " bias" : "")} {Activation}";
+    }
+
+    /// <summary>A kernel this host can run, by name (xunit shows it).</summary>
+    public static IEnumerable<(string Name, Func<ActivationKind, F32GemmKernel> Make)> Kernels()
+    {
+        foreach (var isa in FastIsas) yield return (CpuFeatures.Name(isa), kind => F32GemmKernel.For(isa, kind));
+        yield return ("12-row vector128", kind => F32GemmKernel.Create<F32Vector128, Vector128<float>>(12, kind, "vector128"));
+        yield return ("6-row vector128", kind => F32GemmKernel.Create<F32Vector128, Vector128<float>>(6, kind, "vector128"));
+        if (CpuFeatures.Supports(KernelIsa.Avx2))
+            yield return ("12-row avx2", kind => F32GemmKernel.Create<F32Vector256Avx2, Vector256<float>>(12, kind, "avx2"));
+        if (CpuFeatures.Supports(KernelIsa.Avx512))
+            yield return ("6-row avx512", kind => F32GemmKernel.Create<F32Vector512Avx512, Vector512<float>>(6, kind, "avx512"));
+    }
+
+    public static readonly FusedActivation[] Activations =
+    [
+        FusedActivation.None, new(ActivationKind.Relu), new(ActivationKind.LeakyRelu, 0.1f), new(ActivationKind.Clip, 0, 6),
+        new(ActivationKind.Clip, -0.5f, 0.25f), new(ActivationKind.HardSigmoid, 0.2f, 0.5f), new(ActivationKind.HardSwish),
+        new(ActivationKind.Sigmoid), new(ActivationKind.Tanh),
+    ];
+
+    private static readonly int[] OddChannels = [1, 3, 5, 17, 33];
+
+    /// <summary>Both tile orientations, forced, so each is tested on every shape whichever Auto would pick.</summary>
+    private static readonly ConvLoweringChoice[] Lowerings = [ConvLoweringChoice.ChannelMajor, ConvLoweringChoice.PixelMajor];
+
+    private static ConvCase Generate(Random rng)
+    {
+        int rank = rng.Next(4) == 0 ? 1 : 2;
+        int group = rng.Next(5) switch { 0 => 2, 1 => 3, _ => 1 };
+        int cg = rng.Next(3) == 0 ? rng.Next(1, 9) : OddChannels[rng.Next(OddChannels.Length)];
+        int mg = rng.Next(2) == 0 ? rng.Next(1, 15) : new[] { 6, 12, 13, 17, 24, 33 }[rng.Next(6)];
+        if (group > 1 && cg == 1 && mg == 1) mg = 2; // group = C = M is depthwise: not this path
+        string autoPad = rng.Next(6) switch { 0 => "SAME_UPPER", 1 => "SAME_LOWER", 2 => "VALID", _ => "NOTSET" };
+        var input = new int[rank]; var k = new int[rank]; var s = new int[rank]; var d = new int[rank];
+        var pb = new int[rank]; var pe = new int[rank];
+        for (int a = 0; a < rank; a++)
+        {
+            k[a] = rng.Next(3) == 0 ? rng.Next(1, 5) : new[] { 1, 3, 5, 7 }[rng.Next(4)];
+            s[a] = rng.Next(3) == 0 ? rng.Next(2, 4) : 1;
+            d[a] = rng.Next(4) == 0 ? rng.Next(2, 4) : 1;
+            pb[a] = autoPad == "NOTSET" ? rng.Next(0, 4) : 0;
+            pe[a] = autoPad == "NOTSET" ? rng.Next(0, 4) : 0;
+            int window = d[a] * (k[a] - 1) + 1;
+            int min = autoPad is "SAME_UPPER" or "SAME_LOWER" ? 1 : Math.Max(1, window - pb[a] - pe[a]);
+            int max = rank == 1 ? 70 : 22;
+            input[a] = rng.Next(min, Math.Max(min, max) + 1);
+        }
+        // Keep the reference's cost per case bounded.
+        if ((long)cg * mg * group * k.Aggregate(1, (p, v) => p * v) * input.Aggregate(1, (p, v) => p * v) > 3_000_000)
+            cg = Math.Min(cg, 3);
+        var act = Activations[rng.Next(Activations.Length)];
+        return new ConvCase(rng.Next(3) == 0 ? 2 : 1, cg * group, mg * group, group, input, k, s, d, pb, pe, autoPad,
+            rng.Next(2) == 0, act);
+    }
+
+    private static Node NodeFor(ConvCase c, bool withActivation = true)
+    {
+        var attrs = new List<NodeAttribute>
+        {
+            Ints("strides", c.Stride.Select(v => (long)v).ToArray()), Ints("dilations", c.Dilation.Select(v => (long)v).ToArray()),
+            Int("group", c.Group), Ints("kernel_shape", c.Kernel.Select(v => (long)v).ToArray()),
+        };
+        if (c.AutoPad == "NOTSET") attrs.Add(Ints("pads", [.. c.PadBegin.Select(v => (long)v), .. c.PadEnd.Select(v => (long)v)]));
+        else attrs.Add(Str("auto_pad", c.AutoPad));
+        var node = Node("Conv", c.Bias ? 3 : 2, 1, [.. attrs]);
+        if (withActivation && c.Activation.Kind != ActivationKind.None) c.Activation.WriteTo(node);
+        return node;
+    }
+
+    /// <summary>Runs <paramref name="c"/> on the fast path and compares with the reference within the accumulation bound.</summary>
+    public static F32ConvGemmStep Check(ConvCase c, int seed, Func<ActivationKind, F32GemmKernel>? kernel, string kernelName,
+        ConvLoweringChoice choice = ConvLoweringChoice.Auto, int slack = 0, int kBlock = 0,
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, KernelIsa isa = KernelIsa.Avx2)
+    {
+        var x = Random([c.N, c.C, .. c.In], seed * 7 + 1);
+        var w = Random([c.M, c.C / c.Group, .. c.Kernel], seed * 7 + 2);
+        var b = c.Bias ? Random([c.M], seed * 7 + 3) : null;
+        Tensor?[] inputs = b is null ? [x, w] : [x, w, b];
+        Tensor?[] absInputs = b is null ? [Abs(x), Abs(w)] : [Abs(x), Abs(w), Abs(b)];
+        var expected = Eval(NodeFor(c), 13, inputs)[0].Floats;
+        var absSums = Eval(NodeFor(c, withActivation: false), 13, absInputs)[0].Floats;
+
+        Func<Operator, StepContext, Step>? create = kernel is null ? null : (op, ctx) =>
+            F32ConvGemmStep.Create(kernel(c.Activation.Kind), "conv", "Conv", ctx.Inputs[0], ctx.Outputs[0], c.N, c.C, c.M, c.Group,
+                ((ConvOperator)op).ResolveWindow(ctx.InputInfos), w.Floats, b?.Floats ?? [], c.Activation, choice, kBlock, scratchFloats, channelBlocks);
+        var (step, outputs) = FastStepRunner.Run(NodeFor(c), 13, inputs, [false, true, true], isa, slack, create);
+        var fast = Assert.IsType<F32ConvGemmStep>(step);
+        int k = c.C / c.Group * c.Kernel.Aggregate(1, (p, v) => p * v);
+        float lipschitz = c.Activation.Kind == ActivationKind.HardSwish ? 1.5f : 1f;
+        AssertWithinAccumulationBound(expected, outputs[0].Floats, absSums, k, lipschitz, $"{kernelName} {fast.Conv.Description} {c}");
+        return fast;
+    }
+
+    public static IEnumerable<object[]> Seeds() => Enumerable.Range(0, 160).Select(i => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void RandomConvolutionsMatchTheReference(int seed)
+    {
+        var rng = new Random(seed);
+        var c = Generate(rng);
+        foreach (var (name, make) in Kernels())
+        foreach (var choice in Lowerings)
+        {
+            // Alternate small K blocks / tile blocks (accumulation across K blocks, many tiles) with the defaults,
+            // and X at the end of its array (staged copy) with X followed by room (read in place when unpadded).
+            bool small = rng.Next(2) == 0;
+            Check(c, seed, make, name, choice, slack: rng.Next(2) == 0 ? 0 : 4096,
+                kBlock: small ? rng.Next(1, 40) : 0, scratchFloats: small ? rng.Next(1, 2000) : F32ConvGemm.DefaultScratchFloats,
+                channelBlocks: rng.Next(1, 4));
+        }
+    }
+
+    public static IEnumerable<object[]> ActivationCases() => Activations.Select((a, i) => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(ActivationCases))]
+    public void EveryFusedActivationOnEveryKernel(int activation)
+    {
+        var act = Activations[activation];
+        // Big enough that the pre-activation values cover every branch of every activation (|sum| up to ~4).
+        var c = new ConvCase(2, 17, 13, 1, [9, 11], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, act);
+        foreach (var (name, make) in Kernels())
+        foreach (var choice in Lowerings)
+        {
+            Check(c, 100 + activation, make, name, choice);
+            Check(c, 100 + activation, make, name, choice, kBlock: 20, channelBlocks: 2);
+        }
+    }
+
+    public static IEnumerable<object[]> ShapeCases()
+    {
+        // auto_pad modes with strides and dilations.
+        foreach (var pad in new[] { "SAME_UPPER", "SAME_LOWER", "VALID", "NOTSET" })
+        foreach (int s in new[] { 1, 2, 3 })
+        foreach (int d in new[] { 1, 2, 3 })
+            yield return [new ConvCase(1, 5, 7, 1, [13, 10], [3, 3], [s, s], [d, d], [2, 0], [1, 3], pad, true, FusedActivation.None)];
+        // Kernel sizes on odd channel counts, 1-D and 2-D.
+        foreach (int k in new[] { 1, 3, 5, 7 })
+        foreach (int c in OddChannels)
+        {
+            yield return [new ConvCase(1, c, 33, 1, [12, 14], [k, k], [1, 1], [1, 1], [k / 2, k / 2], [k / 2, k / 2], "NOTSET", true, new FusedActivation(ActivationKind.Relu))];
+            yield return [new ConvCase(2, c, 5, 1, [40], [k], [2], [1], [k / 2], [0], "NOTSET", false, FusedActivation.None)];
+        }
+        // Groups that are not depthwise, and depthwise with a channel multiplier (group = C, M = 2C).
+        yield return [new ConvCase(2, 6, 9, 3, [8, 8], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, FusedActivation.None)];
+        yield return [new ConvCase(1, 8, 8, 2, [7, 9], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, FusedActivation.None)];
+        yield return [new ConvCase(1, 4, 8, 4, [6, 6], [3, 3], [2, 2], [1, 1], [1, 1], [1, 1], "NOTSET", true, FusedActivation.None)];
+        // Asymmetric kernels, strides, dilations and pads.
+        yield return [new ConvCase(1, 3, 4, 1, [11, 17], [1, 5], [2, 1], [3, 1], [0, 2], [3, 0], "NOTSET", true, FusedActivation.None)];
+        yield return [new ConvCase(1, 3, 4, 1, [17, 6], [5, 2], [1, 3], [1, 2], [4, 0], [0, 1], "NOTSET", false, FusedActivation.None)];
+        // 1×1 stride-1 pointwise with N below, at and above the tile widths (8, 16, 32), batch 2.
+        foreach (int n in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100 })
+            yield return [new ConvCase(2, 19, 14, 1, [1, n], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, FusedActivation.None)];
+        // A ResNet-like layer: many K blocks and tiles.
+        yield return [new ConvCase(1, 64, 64, 1, [14, 14], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Relu))];
+    }
+
+    [Theory]
+    [MemberData(nameof(ShapeCases))]
+    public void ChosenShapesMatchTheReference(ConvCase c)
+    {
+        int seed = c.ToString().Length;
+        foreach (var (name, make) in Kernels())
+        foreach (var choice in Lowerings)
+        {
+            Check(c, seed, make, name, choice);
+            Check(c, seed, make, name, choice, slack: 4096, kBlock: 16, scratchFloats: 512, channelBlocks: 3);
+        }
+    }
+
+    [Fact]
+    public void UnpaddedStrideOneReadsTheInputInPlaceOnlyWhenItMayReadPastIt()
+    {
+        var pointwise = new ConvCase(1, 8, 6, 1, [5, 7], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", false, FusedActivation.None);
+        foreach (var (name, make) in Kernels())
+        {
+            var roomy = Check(pointwise, 1, make, name, ConvLoweringChoice.ChannelMajor, slack: 4096);
+            Assert.True(roomy.Conv.Layout.ReadsInputInPlace);
+            Assert.True(Assert.IsType<F32ConvGemm>(roomy.Conv).InPlace);
+            var tight = Check(pointwise, 1, make, name, slack: 0);
+            Assert.False(tight.Conv.Layout.ReadsInputInPlace);
+            var padded = Check(pointwise with { Kernel = [3, 3], PadBegin = [1, 1], PadEnd = [1, 1] }, 1, make, name,
+                ConvLoweringChoice.ChannelMajor, slack: 4096);
+            Assert.False(padded.Conv.Layout.ReadsInputInPlace);
+            Assert.False(Assert.IsType<F32ConvGemm>(padded.Conv).InPlace);
+        }
+    }
+
+    [Theory]
+    [InlineData(ConvLoweringChoice.ChannelMajor)]
+    [InlineData(ConvLoweringChoice.PixelMajor)]
+    public unsafe void TilesRunInAnyOrderWithTheirOwnScratch(ConvLoweringChoice choice)
+    {
+        // What a worker pool will do: stage every channel, then run the tiles in any order, each thread with its own
+        // scratch. The result must be the one Run() gives.
+        var geometry = Cnnrt.Kernels.Reference.PaddingMath.Resolve([9, 13], [3, 3], [2, 1], [1, 2], [1, 2, 0, 1],
+            Cnnrt.Kernels.Reference.AutoPad.NotSet, false, "test");
+        int batch = 2, channels = 6, outChannels = 20, group = 2;
+        var x = Random([batch, channels, 9, 13], 11).Floats;
+        var w = Random([outChannels, channels / group, 3, 3], 12).Floats;
+        var bias = Random([outChannels], 13).Floats;
+        var kernel = F32GemmKernel.For(KernelIsa.Vector128, ActivationKind.Relu);
+        var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Length);
+        var conv = F32ConvGemmStep.Lower(kernel, layout, outChannels, w, bias, new FusedActivation(ActivationKind.Relu), choice,
+            kBlock: 10, scratchFloats: 300, channelBlocks: 2);
+        Assert.True(conv.TileCount >= 8, $"{conv.TileCount} tiles");
+        int outCount = batch * outChannels * geometry.OutputSize;
+        var expected = new float[outCount];
+        var actual = new float[outCount];
+        fixed (float* px = x, pe = expected, pa = actual)
+        {
+            conv.Run(px, pe);
+            for (int i = 0; i < layout.StageCount; i++) layout.Stage(i, px);
+            var order = Enumerable.Range(0, conv.TileCount).OrderBy(t => (t * 7919) % 13).ToArray();
+            foreach (int t in order)
+            {
+                var scratch = new float[conv.ScratchLength];
+                Array.Fill(scratch, float.NaN);
+                fixed (float* ps = scratch) conv.RunTile(t, layout.Source(px), pa, ps);
+            }
+        }
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void AutoPicksPixelMajorForSmallPlanesAndChannelMajorForShallowPointwise()
+    {
+        var kernel = F32GemmKernel.For(KernelIsa.Vector128, ActivationKind.None);
+        var deep = new ConvCase(1, 64, 128, 1, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, FusedActivation.None);
+        Assert.IsType<F32ConvPixelGemm>(Check(deep, 5, _ => kernel, "vector128").Conv);
+        var shallow = new ConvCase(1, 8, 48, 1, [20, 20], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, FusedActivation.None);
+        Assert.IsType<F32ConvGemm>(Check(shallow, 6, _ => kernel, "vector128").Conv);
+    }
+
+    [Fact]
+    public void OperatorPicksTheGemmPathOnlyForFastIsasAndConstantWeights()
+    {
+        var c = new ConvCase(1, 4, 6, 1, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, FusedActivation.None);
+        var x = Random([1, 4, 6, 6], 1);
+        var w = Random([6, 4, 3, 3], 2);
+        var b = Random([6], 3);
+        foreach (var isa in FastIsas)
+        {
+            Assert.IsType<F32ConvGemmStep>(FastStepRunner.Run(NodeFor(c), 13, [x, w, b], [false, true, true], isa).Step);
+            Assert.IsNotType<F32ConvGemmStep>(FastStepRunner.Run(NodeFor(c), 13, [x, w, b], [false, false, true], isa).Step);
+            var depthwise = c with { C = 4, M = 4, Group = 4 };
+            Assert.IsNotType<F32ConvGemmStep>(FastStepRunner.Run(NodeFor(depthwise), 13,
+                [x, Random([4, 1, 3, 3], 4), Random([4], 5)], [false, true, true], isa).Step);
+            var conv3d = Node("Conv", 2, 1, Ints("pads", 0, 0, 0, 0, 0, 0));
+            Assert.IsNotType<F32ConvGemmStep>(FastStepRunner.Run(conv3d, 13,
+                [Random([1, 2, 3, 3, 3], 6), Random([2, 2, 1, 1, 1], 7)], [false, true], isa).Step);
+        }
+        Assert.IsNotType<F32ConvGemmStep>(FastStepRunner.Run(NodeFor(c), 13, [x, w, b], [false, true, true], KernelIsa.Reference).Step);
+    }
+}
