@@ -77,7 +77,9 @@ internal static class Handles
             if (k == kind) s_live.Remove(p);
         }
         if (k != kind) throw Invalid(p, kind, k, what);
-        GCHandle.FromIntPtr(p).Free();
+        var handle = GCHandle.FromIntPtr(p);
+        (handle.Target as IDisposable)?.Dispose(); // a session stops its worker threads
+        handle.Free();
     }
 
     private static NativeException Invalid(nint p, HandleKind expected, HandleKind found, string what) =>

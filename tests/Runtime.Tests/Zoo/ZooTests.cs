@@ -23,6 +23,7 @@ public sealed class ZooTests(ITestOutputHelper output)
     public void Matches_pytorch(string name)
     {
         var (session, input, expected) = Open(name);
+        using var disposeSession = session;
         Assert.Equal(expected.Shape, session.OutputShape(0).ToArray());
 
         input.Floats.CopyTo(session.Input(0));
@@ -50,12 +51,13 @@ public sealed class ZooTests(ITestOutputHelper output)
     public void Typical_cnn_arena_is_smaller_than_its_intermediate_tensors()
     {
         var (session, _, _) = Open("typical_cnn");
+        using var disposeSession = session;
         Assert.True(session.Plan.ArenaBytes < session.Plan.IntermediateBytes,
             $"arena {session.Plan.ArenaBytes} bytes, intermediate tensors {session.Plan.IntermediateBytes} bytes");
     }
 
-    /// <summary>Loads a zoo model and plans a session for its recorded input shape.</summary>
-    internal static (Session Session, Tensor Input, Tensor Expected) Open(string name)
+    /// <summary>Loads a zoo model and plans a session for its recorded input shape; the caller disposes it.</summary>
+    internal static (Session Session, Tensor Input, Tensor Expected) Open(string name, int threads = 0)
     {
         string dir = ZooDirectory(name);
         var input = Npy.ReadFile(Path.Combine(dir, "input.npy"));
@@ -63,7 +65,7 @@ public sealed class ZooTests(ITestOutputHelper output)
         Assert.Equal(DataType.Float, input.Type);
         Assert.Equal(DataType.Float, expected.Type);
         var model = Model.Load(Path.Combine(dir, "model.onnx"));
-        using var session = new Session(model, new SessionOptions { InputShapes = [input.Shape] });
+        var session = new Session(model, new SessionOptions { InputShapes = [input.Shape], Threads = threads });
         return (session, input, expected);
     }
 
@@ -101,11 +103,37 @@ public sealed class ZooAllocationTests
     public void Mobilenet_v2_runs_allocate_zero_bytes()
     {
         var (session, input, _) = ZooTests.Open("mobilenet_v2");
+        using var disposeSession = session;
         input.Floats.CopyTo(session.Input(0));
         for (int i = 0; i < 2; i++) session.Run();
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20; i++) session.Run();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
+
+/// <summary>Threads share tiles, never a sum: outputs are bit-identical for 1, 2 and 3 threads.</summary>
+public sealed class ZooThreadCountTests
+{
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("squeezenet1_1")]
+    [InlineData("mobilenet_v2")]
+    public void Outputs_do_not_depend_on_the_thread_count(string name)
+    {
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var (session, input, _) = ZooTests.Open(name, threads);
+            using var disposeSession = session;
+            Assert.Equal(threads, session.Threads);
+            input.Floats.CopyTo(session.Input(0));
+            session.Run();
+            session.Run(); // a second run on the same plan must not depend on leftovers of the first
+            var output = session.Output(0).ToArray();
+            if (first is null) first = output;
+            else Assert.True(first.AsSpan().SequenceEqual(output), $"{name}: {threads} threads differ from 1 thread");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Operators;
+using Cnnrt.Threading;
 
 namespace Cnnrt.Kernels.F32Gemm;
 
@@ -14,8 +15,12 @@ public enum ConvLoweringChoice
     PixelMajor,
 }
 
-/// <summary>A Conv step on the packed-GEMM path.</summary>
-public sealed unsafe class F32ConvGemmStep : Step
+/// <summary>
+/// A Conv step on the packed-GEMM path. With a worker pool, staging (one task per input channel) and then the tiles
+/// are shared among the threads, each tile with its thread's own scratch; every output value is still summed by one
+/// kernel call in the same order, so the result does not depend on the thread count.
+/// </summary>
+public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
 {
     /// <summary>
     /// The pixel-major lowering's transposing store, in multiply-adds per output: measured on AVX2 (ResNet-18 and
@@ -23,11 +28,23 @@ public sealed unsafe class F32ConvGemmStep : Step
     /// </summary>
     private const double TransposeCost = 24;
 
-    public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y)
+    private readonly WorkerPool? pool;
+    private readonly AlignedFloats[] threadScratch = [];
+    // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
+    private bool staging;
+    private float* runX, runY, runSource;
+
+    public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y, WorkerPool? pool = null)
     {
         Conv = conv;
         X = x;
         Y = y;
+        if (pool is { Threads: > 1 })
+        {
+            this.pool = pool;
+            threadScratch = new AlignedFloats[pool.Threads];
+            for (int t = 0; t < threadScratch.Length; t++) threadScratch[t] = new AlignedFloats(conv.ScratchLength);
+        }
     }
 
     public IF32ConvLowering Conv { get; }
@@ -50,12 +67,21 @@ public sealed unsafe class F32ConvGemmStep : Step
     public static F32ConvGemmStep Create(F32GemmKernel kernel, string nodeName, string opType, Slot x, Slot y, int batch,
         int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto, int kBlock = 0,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, WorkerPool? pool = null)
     {
         var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Buffer.Length - (long)x.Offset);
         var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks);
-        return new F32ConvGemmStep(conv, x, y) { NodeName = nodeName, OpType = opType };
+        // Small images have few pixel blocks: split output channels too, so every thread gets several tiles.
+        if (pool is { Threads: > 1 } && channelBlocks == 1 && conv.TileCount < TilesPerThread * pool.Threads)
+        {
+            int blocks = (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount;
+            conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, blocks);
+        }
+        return new F32ConvGemmStep(conv, x, y, pool) { NodeName = nodeName, OpType = opType };
     }
+
+    /// <summary>Tiles per thread to aim for: enough that a thread slowed by the other core's work is evened out.</summary>
+    private const int TilesPerThread = 4;
 
     /// <summary>
     /// Channel-major tiles pad the output channels to MR and the virtual columns to NR; pixel-major tiles pad the real
@@ -91,6 +117,27 @@ public sealed unsafe class F32ConvGemmStep : Step
     public override void Run()
     {
         if (X.Length == 0 || Y.Length == 0) return;
-        fixed (float* x = X.Buffer, y = Y.Buffer) Conv.Run(x + X.Offset, y + Y.Offset);
+        fixed (float* x = X.Buffer, y = Y.Buffer)
+        {
+            if (pool is null)
+            {
+                Conv.Run(x + X.Offset, y + Y.Offset);
+                return;
+            }
+            // The arrays stay pinned while the pool runs: both Run calls return inside this fixed block.
+            runX = x + X.Offset;
+            runY = y + Y.Offset;
+            staging = true;
+            pool.Run(this, Conv.Layout.StageCount);
+            runSource = Conv.Layout.Source(runX);
+            staging = false;
+            pool.Run(this, Conv.TileCount);
+        }
+    }
+
+    public void Execute(int task, int thread)
+    {
+        if (staging) Conv.Layout.Stage(task, runX);
+        else Conv.RunTile(task, runSource, runY, threadScratch[thread].Pointer);
     }
 }

@@ -78,7 +78,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator
             && F32ConvGemmStep.Handles(geometry, x.Shape[1], w.Shape[0], group, w.IsConstant && (b is null || b.IsConstant)))
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
                 context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
-                w.Constant!.Floats, b?.Constant!.Floats ?? [], activation);
+                w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool);
         return new ConvStep
         {
             NodeName = Node.Name, OpType = Node.OpType,
