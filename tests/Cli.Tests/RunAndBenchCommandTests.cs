@@ -86,6 +86,17 @@ public sealed class RunAndBenchCommandTests
         Assert.True(root.GetProperty("arena_bytes").GetInt64() > 0);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Bench_allocates_nothing_with_worker_threads_either(int threads)
+    {
+        var (_, model) = TypicalCnn();
+        using var doc = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--runs", "500", "--threads", threads.ToString(), "--json"));
+        Assert.Equal(threads, doc.RootElement.GetProperty("threads").GetInt32());
+        Assert.Equal(0.0, doc.RootElement.GetProperty("allocated_bytes_per_run").GetDouble());
+    }
+
     [Fact]
     public void Bench_rejects_bad_arguments()
     {

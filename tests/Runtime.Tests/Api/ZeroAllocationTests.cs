@@ -32,12 +32,12 @@ public sealed class ZeroAllocationTests
     /// (tiered JIT promotes hot methods after a short delay, on a background thread, and installs them lazily), which
     /// is not per-inference cost; a per-run allocation never reaches a clean window, and the test then fails.
     /// </summary>
-    public static void WarmUp(Action run)
+    public static void WarmUp(Action run, int runsPerWindow = 100)
     {
         for (int attempt = 0; attempt < 40; attempt++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++) run();
+            for (int i = 0; i < runsPerWindow; i++) run();
             if (GC.GetAllocatedBytesForCurrentThread() == before && attempt >= 3) return;
             Thread.Sleep(50);
         }
