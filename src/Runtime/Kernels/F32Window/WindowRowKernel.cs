@@ -62,6 +62,8 @@ public static class WindowRowKernel
         }
         if (narrow is null) return;
         int c = V.Count, outW = plane.OutW;
-        for (int oh = 0; oh < plane.OutH; oh++) narrow.AsSpan(oh * c, outW).CopyTo(y.Slice(oh * outW, outW));
+        ref float y0 = ref MemoryMarshal.GetReference(y);
+        for (int oh = 0; oh < plane.OutH; oh++)
+            PaddedPlane.CopyRow<V, TVec>(ref Unsafe.Add(ref dst, oh * c), ref Unsafe.Add(ref y0, oh * outW), outW);
     }
 }
