@@ -8,15 +8,12 @@ namespace Cnnrt.Kernels.F32Depthwise;
 /// One channel of a depthwise convolution as a window op: the accumulator starts at the bias, each tap adds
 /// input · weight with an FMA, and the fused activation is applied at the store.
 /// </summary>
-internal readonly struct DepthwiseWindow<TAct>(float[] weights, int first, float bias, TAct activation) : IWindowOp
+/// <remarks>The weights reach the kernel as its tap factors.</remarks>
+internal readonly struct DepthwiseWindow<TAct>(float bias, TAct activation) : IWindowOp
     where TAct : struct, IVectorActivation
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Start<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct => V.Create(bias);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec Factor<V, TVec>(int tap) where V : struct, IF32Vector<TVec> where TVec : struct =>
-        V.Create(Unsafe.Add(ref weights[first], tap));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Accumulate<V, TVec>(TVec acc, TVec x, TVec factor) where V : struct, IF32Vector<TVec> where TVec : struct =>

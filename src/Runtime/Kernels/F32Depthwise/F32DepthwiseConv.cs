@@ -60,8 +60,8 @@ public static class F32DepthwiseConv
                 {
                     int p = n * channels + c;
                     plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
-                    WindowRowKernel.Plane<V, TVec, DepthwiseWindow<TAct>>(plane,
-                        new DepthwiseWindow<TAct>(weights, c * taps, bias[c], activation), output.Slice(p * outSize, outSize));
+                    WindowRowKernel.Plane<V, TVec, DepthwiseWindow<TAct>>(plane, new DepthwiseWindow<TAct>(bias[c], activation),
+                        weights.AsSpan(c * taps, taps), output.Slice(p * outSize, outSize));
                 }
         }
     }

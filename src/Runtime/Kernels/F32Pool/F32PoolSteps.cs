@@ -67,6 +67,9 @@ public static class F32PoolSteps
     private sealed class MaxPoolStep<V, TVec>(Slot x, Slot y, int planes, PaddedPlane plane, int[] emptyRows, int[] emptyColumns) : Step
         where V : struct, IF32Vector<TVec> where TVec : struct
     {
+        /// <summary>The window kernel's per-tap factors, which the pools ignore.</summary>
+        private readonly float[] tapFactors = new float[plane.Taps.Length];
+
         public override void Run()
         {
             var input = x.ReadOnly;
@@ -76,7 +79,7 @@ public static class F32PoolSteps
             {
                 plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
                 var yPlane = output.Slice(p * outSize, outSize);
-                WindowRowKernel.Plane<V, TVec, MaxWindow>(plane, default, yPlane);
+                WindowRowKernel.Plane<V, TVec, MaxWindow>(plane, default, tapFactors, yPlane);
                 foreach (int oh in emptyRows) yPlane.Slice(oh * outW, outW).Fill(float.MinValue);
                 foreach (int ow in emptyColumns)
                     for (int oh = 0; oh < plane.OutH; oh++) yPlane[oh * outW + ow] = float.MinValue;
@@ -96,6 +99,9 @@ public static class F32PoolSteps
     private sealed class AveragePoolStep<V, TVec>(Slot x, Slot y, int planes, PaddedPlane plane, float[] columnCounts, float[] rowCounts) : Step
         where V : struct, IF32Vector<TVec> where TVec : struct
     {
+        /// <summary>The window kernel's per-tap factors, which the pools ignore.</summary>
+        private readonly float[] tapFactors = new float[plane.Taps.Length];
+
         public override void Run()
         {
             var input = x.ReadOnly;
@@ -104,7 +110,8 @@ public static class F32PoolSteps
             for (int p = 0; p < planes; p++)
             {
                 plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
-                WindowRowKernel.Plane<V, TVec, AverageWindow>(plane, new AverageWindow(columnCounts, rowCounts), output.Slice(p * outSize, outSize));
+                WindowRowKernel.Plane<V, TVec, AverageWindow>(plane, new AverageWindow(columnCounts, rowCounts), tapFactors,
+                    output.Slice(p * outSize, outSize));
             }
         }
     }

@@ -14,9 +14,6 @@ internal readonly struct MaxWindow : IWindowOp
     public TVec Start<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct => V.Create(float.NegativeInfinity);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec Factor<V, TVec>(int tap) where V : struct, IF32Vector<TVec> where TVec : struct => default;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Accumulate<V, TVec>(TVec acc, TVec x, TVec factor) where V : struct, IF32Vector<TVec> where TVec : struct =>
         V.MaxNative(acc, x);
 
@@ -34,9 +31,6 @@ internal readonly struct AverageWindow(float[] columnCounts, float[] rowCounts) 
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Start<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct => V.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec Factor<V, TVec>(int tap) where V : struct, IF32Vector<TVec> where TVec : struct => default;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Accumulate<V, TVec>(TVec acc, TVec x, TVec factor) where V : struct, IF32Vector<TVec> where TVec : struct =>

@@ -141,22 +141,28 @@ public sealed class PaddedPlane
         V.Store(V.Load(ref Unsafe.Add(ref src, n - c)), ref Unsafe.Add(ref dst, n - c));
     }
 
-    /// <summary>Stride 2: even input columns go to one phase, odd ones to the other, a vector pair at a time.</summary>
+    /// <summary>
+    /// Stride 2: a vector pair of input columns splits into its even and odd columns, each a run of consecutive
+    /// entries of one phase; the last pair is shifted back to end at the row's end (it rewrites some entries with the
+    /// same values). Other strides, and rows shorter than a pair, go column by column.
+    /// </summary>
     private void FillPhases<V, TVec>(ref float src, ref float dst) where V : struct, IF32Vector<TVec> where TVec : struct
     {
-        int c = V.Count, iw = 0;
+        int c = V.Count;
         ReadOnlySpan<int> positions = columnPositions;
-        if (strideW == 2 && InW >= 2)
+        if (strideW != 2 || InW < 2 * c)
         {
-            int evens = positions[0], odds = positions[1];
-            for (; iw <= InW - 2 * c; iw += 2 * c)
-            {
-                V.Deinterleave(ref Unsafe.Add(ref src, iw), out var even, out var odd);
-                V.Store(even, ref Unsafe.Add(ref dst, evens + iw / 2));
-                V.Store(odd, ref Unsafe.Add(ref dst, odds + iw / 2));
-            }
+            for (int iw = 0; iw < positions.Length; iw++) Unsafe.Add(ref dst, positions[iw]) = Unsafe.Add(ref src, iw);
+            return;
         }
-        for (; iw < positions.Length; iw++) Unsafe.Add(ref dst, positions[iw]) = Unsafe.Add(ref src, iw);
+        for (int iw = 0; ; iw += 2 * c)
+        {
+            if (iw > InW - 2 * c) iw = InW - 2 * c;
+            V.Deinterleave(ref Unsafe.Add(ref src, iw), out var even, out var odd);
+            V.Store(even, ref Unsafe.Add(ref dst, positions[iw]));
+            V.Store(odd, ref Unsafe.Add(ref dst, positions[iw + 1]));
+            if (iw == InW - 2 * c) return;
+        }
     }
 }
 

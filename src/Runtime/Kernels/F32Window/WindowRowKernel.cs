@@ -12,8 +12,7 @@ public interface IWindowOp
 {
     /// <summary>The accumulator before the first tap.</summary>
     TVec Start<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct;
-    /// <summary>The per-tap operand (a depthwise weight, broadcast), loaded once for four vectors.</summary>
-    TVec Factor<V, TVec>(int tap) where V : struct, IF32Vector<TVec> where TVec : struct;
+    /// <summary>Adds one tap's inputs; <paramref name="factor"/> is the tap's factor (a depthwise weight) broadcast.</summary>
     TVec Accumulate<V, TVec>(TVec acc, TVec x, TVec factor) where V : struct, IF32Vector<TVec> where TVec : struct;
     /// <summary>The stored value of the outputs (row, column .. column + Count − 1).</summary>
     TVec Finish<V, TVec>(TVec acc, int row, int column) where V : struct, IF32Vector<TVec> where TVec : struct;
@@ -27,10 +26,14 @@ public interface IWindowOp
 /// </summary>
 public static class WindowRowKernel
 {
-    public static void Plane<V, TVec, TOp>(PaddedPlane plane, TOp op, Span<float> y)
+    /// <param name="tapFactors">One factor per tap (the channel's weights; zeros for the pools), broadcast once per
+    /// tap for four vectors.</param>
+    public static void Plane<V, TVec, TOp>(PaddedPlane plane, TOp op, ReadOnlySpan<float> tapFactors, Span<float> y)
         where V : struct, IF32Vector<TVec> where TVec : struct where TOp : struct, IWindowOp
     {
         ReadOnlySpan<int> taps = plane.Taps;
+        tapFactors = tapFactors[..taps.Length];
+        ref float factors = ref MemoryMarshal.GetReference(tapFactors);
         ReadOnlySpan<WindowJob> jobs = plane.Jobs;
         ref float src = ref MemoryMarshal.GetArrayDataReference(plane.Buffer);
         var narrow = plane.NarrowOutput;
@@ -48,7 +51,7 @@ public static class WindowRowKernel
             var a3 = a0;
             for (int t = 0; t < taps.Length; t++)
             {
-                var f = op.Factor<V, TVec>(t);
+                var f = V.Create(Unsafe.Add(ref factors, t));
                 int o = taps[t];
                 a0 = op.Accumulate<V, TVec>(a0, V.Load(ref Unsafe.Add(ref s0, o)), f);
                 a1 = op.Accumulate<V, TVec>(a1, V.Load(ref Unsafe.Add(ref s1, o)), f);
