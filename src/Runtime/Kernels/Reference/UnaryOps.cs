@@ -46,6 +46,9 @@ public readonly struct Abs : INumericUnaryFunction
 /// <summary>Clip: min(max(x, lo), hi); NaN propagates, and lo &gt; hi gives hi (ONNX Clip-13).</summary>
 public readonly struct ClipOp<T>(T lo, T hi) : IUnaryOp<T> where T : INumber<T>
 {
+    public T Lo => lo;
+    public T Hi => hi;
+
     public T Invoke(T x) => T.Min(T.Max(x, lo), hi);
 }
 
@@ -62,12 +65,16 @@ internal static class ReferenceMath
 /// <summary>LeakyRelu: x for x ≥ 0, alpha·x otherwise (alpha default 0.01).</summary>
 public readonly struct LeakyReluOp(float alpha) : IUnaryOp<float>
 {
+    public float Alpha => alpha;
+
     public float Invoke(float x) => x >= 0 ? x : alpha * x;
 }
 
 /// <summary>Elu: x for x ≥ 0, alpha·(eˣ − 1) otherwise (alpha default 1).</summary>
 public readonly struct EluOp(float alpha) : IUnaryOp<float>
 {
+    public float Alpha => alpha;
+
     public float Invoke(float x) => x >= 0 ? x : (float)(alpha * ReferenceMath.ExpM1(x));
 }
 
@@ -120,6 +127,9 @@ public readonly struct TanhOp : IUnaryOp<float>
 /// <summary>HardSigmoid: max(0, min(1, alpha·x + beta)) (alpha 0.2, beta 0.5 by default).</summary>
 public readonly struct HardSigmoidOp(float alpha, float beta) : IUnaryOp<float>
 {
+    public float Alpha => alpha;
+    public float Beta => beta;
+
     public float Invoke(float x) => (float)Math.Max(0, Math.Min(1, (double)alpha * x + beta));
 }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Cnnrt.Graph;
 using Cnnrt.Kernels;
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -43,9 +44,12 @@ public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBi
         return [new ValueInfo(type, shape)];
     }
 
-    public override Step CreateStep(StepContext context) =>
-        new FoldStep(context.Inputs, context.Outputs[0], Nests(Legacy(context.InputInfos), context.OutputInfos[0].Shape))
-        { NodeName = Node.Name, OpType = Node.OpType };
+    public override Step CreateStep(StepContext context)
+    {
+        var nests = Nests(Legacy(context.InputInfos), context.OutputInfos[0].Shape);
+        return F32ElementwiseSteps.TryFold<TOp>(context.Isa, context.Inputs, context.Outputs[0], nests, Node.Name, Node.OpType)
+            ?? new FoldStep(context.Inputs, context.Outputs[0], nests) { NodeName = Node.Name, OpType = Node.OpType };
+    }
 
     public override Tensor[] Evaluate(Tensor?[] inputs)
     {

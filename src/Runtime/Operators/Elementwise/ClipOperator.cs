@@ -1,5 +1,6 @@
 using System.Numerics;
 using Cnnrt.Graph;
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -47,9 +48,12 @@ public sealed class ClipOperator : ElementwiseOperator
     public override Step CreateStep(StepContext context)
     {
         var inputs = context.Inputs;
-        return new ClipStep(inputs[0], context.Outputs[0], BoundSlot(inputs, 1), BoundSlot(inputs, 2),
-            boundsAreInputs ? float.NegativeInfinity : attributeMin, boundsAreInputs ? float.PositiveInfinity : attributeMax)
-        { NodeName = Node.Name, OpType = Node.OpType };
+        float defaultMin = boundsAreInputs ? float.NegativeInfinity : attributeMin;
+        float defaultMax = boundsAreInputs ? float.PositiveInfinity : attributeMax;
+        return F32ElementwiseSteps.TryClip(context.Isa, inputs[0], context.Outputs[0], BoundSlot(inputs, 1), BoundSlot(inputs, 2),
+                defaultMin, defaultMax, Node.Name, Node.OpType)
+            ?? new ClipStep(inputs[0], context.Outputs[0], BoundSlot(inputs, 1), BoundSlot(inputs, 2), defaultMin, defaultMax)
+            { NodeName = Node.Name, OpType = Node.OpType };
     }
 
     private static Slot BoundSlot(Slot[] inputs, int i) => i < inputs.Length ? inputs[i] : default;

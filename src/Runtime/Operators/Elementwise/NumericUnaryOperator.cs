@@ -1,5 +1,6 @@
 using System.Numerics;
 using Cnnrt.Graph;
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -18,7 +19,8 @@ public sealed class NumericUnaryOperator<TFunction>(Node node, int opset) : Elem
     }
 
     public override Step CreateStep(StepContext context) =>
-        new UnaryStep<NumericUnaryOp<float, TFunction>>(context.Inputs[0], context.Outputs[0], default)
+        F32ElementwiseSteps.TryUnary(context.Isa, default(NumericUnaryOp<float, TFunction>), context.Inputs[0], context.Outputs[0], Node.Name, Node.OpType)
+        ?? new UnaryStep<NumericUnaryOp<float, TFunction>>(context.Inputs[0], context.Outputs[0], default)
         { NodeName = Node.Name, OpType = Node.OpType };
 
     public override Tensor[] Evaluate(Tensor?[] inputs)

@@ -1,4 +1,5 @@
 using Cnnrt.Graph;
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Operators.Elementwise;
@@ -22,5 +23,6 @@ public sealed class UnaryOperator<TOp> : ElementwiseOperator where TOp : struct,
     }
 
     public override Step CreateStep(StepContext context) =>
-        new UnaryStep<TOp>(context.Inputs[0], context.Outputs[0], op) { NodeName = Node.Name, OpType = Node.OpType };
+        F32ElementwiseSteps.TryUnary(context.Isa, op, context.Inputs[0], context.Outputs[0], Node.Name, Node.OpType)
+        ?? new UnaryStep<TOp>(context.Inputs[0], context.Outputs[0], op) { NodeName = Node.Name, OpType = Node.OpType };
 }

@@ -1,4 +1,5 @@
 using Cnnrt.Graph;
+using Cnnrt.Kernels.F32Pool;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -27,11 +28,15 @@ public sealed class AveragePoolOperator : PoolOperator
     public override Step CreateStep(StepContext context)
     {
         var x = context.InputInfos[0]!;
-        return new AveragePoolStep
-        {
-            NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0],
-            Planes = x.Shape[0] * x.Shape[1], Geometry = ResolveWindow(context.InputInfos), CountIncludePad = countIncludePad,
-        };
+        var geometry = ResolveWindow(context.InputInfos);
+        int planes = x.Shape[0] * x.Shape[1];
+        return F32PoolSteps.TryAveragePool(context.Isa, context.Inputs[0], context.Outputs[0], planes, geometry, countIncludePad,
+                Node.Name, Node.OpType)
+            ?? new AveragePoolStep
+            {
+                NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0],
+                Planes = planes, Geometry = geometry, CountIncludePad = countIncludePad,
+            };
     }
 
     private sealed class AveragePoolStep : Step

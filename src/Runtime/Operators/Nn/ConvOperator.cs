@@ -70,6 +70,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator
 
     public override Step CreateStep(StepContext context)
     {
+        if (Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise) return depthwise;
         var geometry = ResolveWindow(context.InputInfos);
         var x = context.InputInfos[0]!;
         var w = context.InputInfos[1]!;

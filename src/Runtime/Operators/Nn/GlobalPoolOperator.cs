@@ -1,4 +1,5 @@
 using Cnnrt.Graph;
+using Cnnrt.Kernels.F32Pool;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -30,11 +31,13 @@ public sealed class GlobalPoolOperator : Operator
     {
         var x = context.InputInfos[0]!;
         int planes = x.Shape[0] * x.Shape[1];
-        return new GlobalPoolStep
-        {
-            NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0], Max = max,
-            Planes = planes, PlaneSize = planes == 0 ? 0 : x.Count / planes,
-        };
+        int planeSize = planes == 0 ? 0 : x.Count / planes;
+        return F32PoolSteps.TryGlobalPool(context.Isa, max, context.Inputs[0], context.Outputs[0], planes, planeSize, Node.Name, Node.OpType)
+            ?? new GlobalPoolStep
+            {
+                NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0], Max = max,
+                Planes = planes, PlaneSize = planeSize,
+            };
     }
 
     private sealed class GlobalPoolStep : Step

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Cnnrt.Graph;
+using Cnnrt.Kernels.F32Pool;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -40,11 +41,14 @@ public sealed class MaxPoolOperator : PoolOperator
         if (WantsIndices)
             throw NotSupported($"the Indices output ('{Node.Outputs[1]}') is only computed by the reference evaluator, not in a planned float32 run");
         var x = context.InputInfos[0]!;
-        return new MaxPoolStep
-        {
-            NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0],
-            Planes = x.Shape[0] * x.Shape[1], Geometry = ResolveWindow(context.InputInfos),
-        };
+        var geometry = ResolveWindow(context.InputInfos);
+        int planes = x.Shape[0] * x.Shape[1];
+        return F32PoolSteps.TryMaxPool(context.Isa, context.Inputs[0], context.Outputs[0], planes, geometry, Node.Name, Node.OpType)
+            ?? new MaxPoolStep
+            {
+                NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0],
+                Planes = planes, Geometry = geometry,
+            };
     }
 
     public override Tensor[] Evaluate(Tensor?[] inputs)

@@ -1,0 +1,68 @@
+using Cnnrt.Kernels.F32Vector;
+using Cnnrt.Kernels.F32Window;
+using Cnnrt.Operators;
+using Cnnrt.Operators.Nn;
+
+namespace Cnnrt.Kernels.F32Depthwise;
+
+/// <summary>
+/// Depthwise 2-D convolution (and 1-D, as a height-1 plane) in NCHW: group = C = M, one filter per channel. Any
+/// kernel size, stride, dilation and padding: each (image, channel) plane is copied into a <see cref="PaddedPlane"/>
+/// and computed by <see cref="WindowRowKernel"/>, vectorized along the output width, with the bias as the
+/// accumulator's start and the fused activation at the store. Weights and bias are copied at plan time.
+/// </summary>
+public static class F32DepthwiseConv
+{
+    /// <summary>
+    /// The depthwise step for a Conv, or null where this kernel does not apply (reference path, not depthwise,
+    /// 3-D, or weights/bias only known at run time) and the operator keeps its own.
+    /// </summary>
+    public static Step? TryCreateStep(ConvOperator conv, StepContext context, int group, FusedActivation activation)
+    {
+        if (context.Isa == KernelIsa.Reference) return null;
+        var infos = context.InputInfos;
+        if (infos.Length < 2 || infos[0] is not { } x || infos[1] is not { Constant: { } w }) return null;
+        var b = infos.Length > 2 ? infos[2] : null;
+        if (b is not null && b.Constant is null) return null;
+        if (x.Rank is not (3 or 4)) return null;
+        int channels = x.Shape[1];
+        if (group != channels || w.Shape[0] != channels || w.Shape[1] != 1) return null;
+
+        var geometry = conv.ResolveWindow(infos);
+        var bias = b?.Constant!.Floats.ToArray() ?? new float[channels];
+        var factory = new Factory(context.Inputs[0], context.Outputs[0], x.Shape[0], channels, geometry.Axis3(1), geometry.Axis3(2),
+            w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType);
+        return VectorDispatch.Create(context.Isa, activation, factory);
+    }
+
+    private readonly struct Factory(Slot x, Slot y, int batch, int channels, Reference.SpatialAxis h, Reference.SpatialAxis w,
+        float[] weights, float[] bias, string nodeName, string opType) : IActivatedStepFactory
+    {
+        public Step Create<V, TVec, TAct>(TAct activation)
+            where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation =>
+            new DepthwiseConvStep<V, TVec, TAct>(x, y, batch, channels, new PaddedPlane(h, w, 0f, V.Count), weights, bias, activation)
+            { NodeName = nodeName, OpType = opType };
+    }
+
+    private sealed class DepthwiseConvStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, PaddedPlane plane,
+        float[] weights, float[] bias, TAct activation) : Step
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        private readonly int taps = plane.Taps.Length;
+
+        public override void Run()
+        {
+            var input = x.ReadOnly;
+            var output = y.Span;
+            int inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
+            for (int n = 0; n < batch; n++)
+                for (int c = 0; c < channels; c++)
+                {
+                    int p = n * channels + c;
+                    plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
+                    WindowRowKernel.Plane<V, TVec, DepthwiseWindow<TAct>>(plane, new DepthwiseWindow<TAct>(bias[c], activation),
+                        weights.AsSpan(c * taps, taps), output.Slice(p * outSize, outSize));
+                }
+        }
+    }
+}

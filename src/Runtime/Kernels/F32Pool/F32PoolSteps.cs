@@ -1,0 +1,135 @@
+using Cnnrt.Kernels.F32Vector;
+using Cnnrt.Kernels.F32Window;
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Operators;
+
+namespace Cnnrt.Kernels.F32Pool;
+
+/// <summary>
+/// Vector steps of MaxPool, AveragePool (1-D and 2-D: every padding, stride, dilation, ceil_mode, count_include_pad),
+/// GlobalAveragePool and GlobalMaxPool, built by the operators' CreateStep when the plan's path is not the reference.
+/// Null where they do not apply (the reference path; 3-D windows), and the operator keeps its reference step.
+/// </summary>
+public static class F32PoolSteps
+{
+    public static Step? TryMaxPool(KernelIsa isa, Slot x, Slot y, int planes, SpatialParams geometry, string nodeName, string opType)
+    {
+        if (geometry.Rank > 2) return null;
+        return VectorDispatch.Create(isa, new MaxFactory(x, y, planes, geometry.Axis3(1), geometry.Axis3(2), nodeName, opType));
+    }
+
+    public static Step? TryAveragePool(KernelIsa isa, Slot x, Slot y, int planes, SpatialParams geometry, bool countIncludePad,
+        string nodeName, string opType)
+    {
+        if (geometry.Rank > 2) return null;
+        return VectorDispatch.Create(isa,
+            new AverageFactory(x, y, planes, geometry.Axis3(1), geometry.Axis3(2), countIncludePad, nodeName, opType));
+    }
+
+    public static Step? TryGlobalPool(KernelIsa isa, bool max, Slot x, Slot y, int planes, int planeSize, string nodeName, string opType) =>
+        VectorDispatch.Create(isa, new GlobalFactory(max, x, y, planes, planeSize, nodeName, opType));
+
+    /// <summary>Output positions along an axis whose window has no tap inside the input (MaxPool then yields float.MinValue).</summary>
+    private static int[] EmptyWindows(SpatialAxis a)
+    {
+        var empty = new List<int>();
+        for (int o = 0; o < a.Output; o++)
+        {
+            a.Taps(o, 0, a.Input, out int first, out int end);
+            if (end <= first) empty.Add(o);
+        }
+        return [.. empty];
+    }
+
+    /// <summary>The reference's divisor factor along one axis: taps inside the input, or inside input plus explicit padding.</summary>
+    private static float[] Counts(SpatialAxis a, bool countIncludePad, int minLength)
+    {
+        var counts = new float[Math.Max(a.Output, minLength)];
+        Array.Fill(counts, 1f);
+        for (int o = 0; o < a.Output; o++)
+        {
+            int first, end;
+            if (countIncludePad) a.Taps(o, -a.PadBegin, a.Input + a.PadEnd, out first, out end);
+            else a.Taps(o, 0, a.Input, out first, out end);
+            counts[o] = end - first;
+        }
+        return counts;
+    }
+
+    private readonly struct MaxFactory(Slot x, Slot y, int planes, SpatialAxis h, SpatialAxis w, string nodeName, string opType)
+        : IVectorStepFactory
+    {
+        public Step Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct =>
+            new MaxPoolStep<V, TVec>(x, y, planes, new PaddedPlane(h, w, float.NegativeInfinity, V.Count), EmptyWindows(h), EmptyWindows(w))
+            { NodeName = nodeName, OpType = opType };
+    }
+
+    private sealed class MaxPoolStep<V, TVec>(Slot x, Slot y, int planes, PaddedPlane plane, int[] emptyRows, int[] emptyColumns) : Step
+        where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        /// <summary>The window kernel's per-tap factors, which the pools ignore.</summary>
+        private readonly float[] tapFactors = new float[plane.Taps.Length];
+
+        public override void Run()
+        {
+            var input = x.ReadOnly;
+            var output = y.Span;
+            int inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize, outW = plane.OutW;
+            for (int p = 0; p < planes; p++)
+            {
+                plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
+                var yPlane = output.Slice(p * outSize, outSize);
+                WindowRowKernel.Plane<V, TVec, MaxWindow>(plane, default, tapFactors, yPlane);
+                foreach (int oh in emptyRows) yPlane.Slice(oh * outW, outW).Fill(float.MinValue);
+                foreach (int ow in emptyColumns)
+                    for (int oh = 0; oh < plane.OutH; oh++) yPlane[oh * outW + ow] = float.MinValue;
+            }
+        }
+    }
+
+    private readonly struct AverageFactory(Slot x, Slot y, int planes, SpatialAxis h, SpatialAxis w, bool countIncludePad,
+        string nodeName, string opType) : IVectorStepFactory
+    {
+        public Step Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct =>
+            new AveragePoolStep<V, TVec>(x, y, planes, new PaddedPlane(h, w, 0f, V.Count),
+                Counts(w, countIncludePad, V.Count), Counts(h, countIncludePad, 0))
+            { NodeName = nodeName, OpType = opType };
+    }
+
+    private sealed class AveragePoolStep<V, TVec>(Slot x, Slot y, int planes, PaddedPlane plane, float[] columnCounts, float[] rowCounts) : Step
+        where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        /// <summary>The window kernel's per-tap factors, which the pools ignore.</summary>
+        private readonly float[] tapFactors = new float[plane.Taps.Length];
+
+        public override void Run()
+        {
+            var input = x.ReadOnly;
+            var output = y.Span;
+            int inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
+            for (int p = 0; p < planes; p++)
+            {
+                plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
+                WindowRowKernel.Plane<V, TVec, AverageWindow>(plane, new AverageWindow(columnCounts, rowCounts), tapFactors,
+                    output.Slice(p * outSize, outSize));
+            }
+        }
+    }
+
+    private readonly struct GlobalFactory(bool max, Slot x, Slot y, int planes, int planeSize, string nodeName, string opType)
+        : IVectorStepFactory
+    {
+        public Step Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct =>
+            new GlobalPoolStep<V, TVec>(max, x, y, planes, planeSize) { NodeName = nodeName, OpType = opType };
+    }
+
+    private sealed class GlobalPoolStep<V, TVec>(bool max, Slot x, Slot y, int planes, int planeSize) : Step
+        where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        public override void Run()
+        {
+            if (max) GlobalPoolKernel.Max<V, TVec>(x.ReadOnly, y.Span, planes, planeSize);
+            else GlobalPoolKernel.Average<V, TVec>(x.ReadOnly, y.Span, planes, planeSize);
+        }
+    }
+}

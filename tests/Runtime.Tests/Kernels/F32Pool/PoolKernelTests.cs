@@ -1,0 +1,117 @@
+using Cnnrt.Graph;
+using Cnnrt.Kernels;
+using Cnnrt.Tensors;
+using static Cnnrt.Tests.OpTestUtil;
+
+namespace Cnnrt.Tests.Kernels.F32Pool;
+
+/// <summary>
+/// The pooling kernels on every vector path against the reference steps. MaxPool and AveragePool are bit-identical
+/// by construction (same taps in the same order, padding that adds exact zeros or −∞, the same divisor), so they are
+/// compared exactly over random 1-D/2-D shapes, kernels, strides, dilations, paddings, ceil_mode and
+/// count_include_pad; the global pools sum in a different order and get the accumulation bound.
+/// </summary>
+public class PoolKernelTests
+{
+    private sealed record Case(bool Max, int N, int C, int[] In, int[] Kernel, int[] Stride, int[] Dilation, int[] Pads,
+        string AutoPad, bool CeilMode, bool CountIncludePad)
+    {
+        public override string ToString() =>
+            $"{(Max ? "MaxPool" : "AveragePool")} N={N} C={C} in [{string.Join(",", In)}] kernel [{string.Join(",", Kernel)}] " +
+            $"stride [{string.Join(",", Stride)}] dilation [{string.Join(",", Dilation)}] " +
+            $"{(AutoPad == "NOTSET" ? $"pads [{string.Join(",", Pads)}]" : AutoPad)} ceil {CeilMode} include_pad {CountIncludePad}";
+    }
+
+    private static Case Generate(int seed)
+    {
+        var rng = new Random(seed);
+        int rank = rng.Next(5) == 0 ? 1 : 2;
+        string autoPad = rng.Next(6) switch { 0 => "SAME_UPPER", 1 => "SAME_LOWER", 2 => "VALID", _ => "NOTSET" };
+        int square = new[] { 1, 2, 2, 3, 3, 3, 4, 5 }[rng.Next(8)];
+        var k = new int[rank]; var s = new int[rank]; var d = new int[rank]; var inDims = new int[rank];
+        var pads = new int[2 * rank];
+        for (int a = 0; a < rank; a++)
+        {
+            k[a] = rng.Next(5) == 0 ? rng.Next(1, 5) : square;
+            s[a] = new[] { 1, 1, 2, 2, 3 }[rng.Next(5)];
+            d[a] = rng.Next(5) == 0 ? 2 : 1;
+            if (autoPad == "NOTSET") { pads[a] = rng.Next(k[a]); pads[a + rank] = rng.Next(k[a]); }
+            int dk = d[a] * (k[a] - 1) + 1;
+            int min = autoPad is "SAME_UPPER" or "SAME_LOWER" ? 1 : Math.Max(1, dk - pads[a] - pads[a + rank]);
+            int max = a == rank - 1 ? 37 : 19;
+            inDims[a] = rng.Next(min, Math.Max(min, max) + 1);
+        }
+        return new Case(rng.Next(2) == 0, rng.Next(1, 3), rng.Next(1, 34), inDims, k, s, d, pads, autoPad,
+            rng.Next(2) == 0, rng.Next(2) == 0);
+    }
+
+    private static Node NodeFor(Case c)
+    {
+        var attrs = new List<NodeAttribute>
+        {
+            Ints("kernel_shape", c.Kernel.Select(v => (long)v).ToArray()), Ints("strides", c.Stride.Select(v => (long)v).ToArray()),
+            Ints("dilations", c.Dilation.Select(v => (long)v).ToArray()), Int("ceil_mode", c.CeilMode ? 1 : 0),
+        };
+        if (c.AutoPad == "NOTSET") attrs.Add(Ints("pads", c.Pads.Select(v => (long)v).ToArray()));
+        else attrs.Add(Str("auto_pad", c.AutoPad));
+        if (!c.Max) attrs.Add(Int("count_include_pad", c.CountIncludePad ? 1 : 0));
+        return Node(c.Max ? "MaxPool" : "AveragePool", 1, 1, [.. attrs]);
+    }
+
+    public static IEnumerable<object[]> Cases() =>
+        from isa in VectorKernelRunner.FastIsas from seed in Enumerable.Range(0, 150) select new object[] { isa, seed };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void WindowedPoolsMatchTheReferenceExactly(KernelIsa isa, int seed)
+    {
+        var c = Generate(seed);
+        var x = Random([c.N, c.C, .. c.In], seed + 1000, -3, 3);
+        var expected = VectorKernelRunner.Run(NodeFor(c), 19, KernelIsa.Reference, [x]);
+        var (step, _) = VectorKernelRunner.Build(NodeFor(c), 19, isa, [x]);
+        Assert.Contains("PoolStep`2", step.GetType().Name);
+        var actual = VectorKernelRunner.Run(NodeFor(c), 19, isa, [x]);
+        AssertShape(expected.Shape, actual);
+        var e = expected.Floats;
+        var a = actual.Floats;
+        for (int i = 0; i < e.Length; i++)
+            Assert.True(e[i].Equals(a[i]), $"{c} on {isa}: element {i}: reference {e[i]:R}, got {a[i]:R}");
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorKernelRunner.IsaData), MemberType = typeof(VectorKernelRunner))]
+    public void MaxPoolWindowsEntirelyInPaddingGiveTheLowestFloat(KernelIsa isa)
+    {
+        // Kernel 1 with padding 2: the border outputs see only padding (the reference's T.MinValue).
+        var node = Node("MaxPool", 1, 1, Ints("kernel_shape", 1, 1), Ints("pads", 2, 1, 0, 2));
+        var x = Random([1, 3, 4, 5], 7);
+        var expected = VectorKernelRunner.Run(node, 12, KernelIsa.Reference, [x]);
+        var actual = VectorKernelRunner.Run(Node("MaxPool", 1, 1, Ints("kernel_shape", 1, 1), Ints("pads", 2, 1, 0, 2)), 12, isa, [x]);
+        Assert.Contains(float.MinValue, expected.Floats);
+        AssertExact(expected.Floats, actual);
+    }
+
+    public static IEnumerable<object[]> GlobalCases() =>
+        from isa in VectorKernelRunner.FastIsas
+        from max in new[] { false, true }
+        from shape in new[] { new[] { 1, 1, 1, 1 }, [2, 3, 1, 7], [1, 5, 7, 7], [2, 33, 13, 11], [1, 4, 37], [1, 2, 56, 56], [1, 3, 2, 3, 5] }
+        select new object[] { isa, max, shape };
+
+    [Theory]
+    [MemberData(nameof(GlobalCases))]
+    public void GlobalPoolsMatchTheReference(KernelIsa isa, bool max, int[] shape)
+    {
+        string op = max ? "GlobalMaxPool" : "GlobalAveragePool";
+        var x = Random(shape, shape.Sum(), -3, 3);
+        var expected = VectorKernelRunner.Run(Node(op, 1), 13, KernelIsa.Reference, [x]);
+        var actual = VectorKernelRunner.Run(Node(op, 1), 13, isa, [x]);
+        int n = shape.Skip(2).Aggregate(1, (p, v) => p * v);
+        for (int p = 0; p < expected.Length; p++)
+        {
+            // Both sum n terms of |x| ≤ 3 in float, in different orders: |error| ≤ (n − 1)·2⁻²⁴·Σ|x| each, over n.
+            float bound = max ? 0 : 2 * 6e-8f * 3 * n;
+            Assert.True(MathF.Abs(expected.Floats[p] - actual.Floats[p]) <= bound,
+                $"{op} {string.Join("x", shape)} on {isa}: plane {p}: reference {expected.Floats[p]:R}, got {actual.Floats[p]:R}");
+        }
+    }
+}
