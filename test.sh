@@ -5,19 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-packages=(libonnx-testdata dataset-fashion-mnist python3-torch python3-torchvision python3-onnx python3-numpy ffmpeg)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "== installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-      || { echo "apt-get install failed"; echo "0 passed, 1 failed"; exit 1; }
-  else
-    echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})"
-    echo "0 passed, 1 failed"; exit 1
-  fi
-fi
+.ci/ensure-packages.sh libonnx-testdata dataset-fashion-mnist python3-torch python3-torchvision python3-onnx \
+  python3-numpy ffmpeg || exit 1
 
 echo "== building"
 if ! dotnet build Runtime.sln -c Release -nologo -v quiet; then

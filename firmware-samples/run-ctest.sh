@@ -9,19 +9,7 @@ cd "$(dirname "$0")/.."
 root="$PWD/build/native"
 build="$PWD/build/firmware-samples"
 
-packages=(cmake gcc g++ make pkg-config valgrind ffmpeg binutils)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "== installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-      || { echo "apt-get install failed"; echo "0 passed, 1 failed"; exit 1; }
-  else
-    echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})"
-    echo "0 passed, 1 failed"; exit 1
-  fi
-fi
+.ci/ensure-packages.sh cmake gcc g++ make pkg-config valgrind ffmpeg binutils || exit 1
 
 echo "== publishing libcnnrt.so (NativeAOT) into $root"
 rm -rf "$root"
