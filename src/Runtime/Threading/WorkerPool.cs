@@ -21,11 +21,14 @@ public sealed class WorkerPool : IDisposable
     {
         if (threads < 1) throw CnnrtException.Argument($"thread count must be at least 1, got {threads}");
         Threads = threads;
+        _ = _done.WaitHandle; // created now, not on the first blocking wait inside a run
         _workers = new Thread[threads - 1];
         _wake = new ManualResetEventSlim[threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
             _wake[i] = new ManualResetEventSlim(false);
+            // The first wait that blocks would create the event's kernel handle lazily, allocating mid-run; make it now.
+            _ = _wake[i].WaitHandle;
             int index = i;
             _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"cnnrt worker {i + 1}" };
             _workers[i].Start();
