@@ -21,14 +21,13 @@ public sealed class WorkerPool : IDisposable
     {
         if (threads < 1) throw CnnrtException.Argument($"thread count must be at least 1, got {threads}");
         Threads = threads;
-        _ = _done.WaitHandle; // created now, not on the first blocking wait inside a run
+        Prime(_done);
         _workers = new Thread[threads - 1];
         _wake = new ManualResetEventSlim[threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
             _wake[i] = new ManualResetEventSlim(false);
-            // The first wait that blocks would create the event's kernel handle lazily, allocating mid-run; make it now.
-            _ = _wake[i].WaitHandle;
+            Prime(_wake[i]);
             int index = i;
             _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"cnnrt worker {i + 1}" };
             _workers[i].Start();
@@ -36,6 +35,16 @@ public sealed class WorkerPool : IDisposable
     }
 
     public int Threads { get; }
+
+    /// <summary>
+    /// The first wait on a ManualResetEventSlim that has to block creates its lock object (and kernel event) lazily,
+    /// which would allocate inside some later run. One short blocking wait on the unset event, here, creates them now.
+    /// </summary>
+    private static void Prime(ManualResetEventSlim e)
+    {
+        _ = e.WaitHandle;
+        e.Wait(1);
+    }
 
     /// <summary>Runs tasks 0..taskCount-1 of <paramref name="work"/> on all threads and returns when all are done.</summary>
     public void Run(IParallelWork work, int taskCount)
