@@ -17,27 +17,7 @@ public static class ImageFile
     /// <summary>Reads and decodes the file at <paramref name="path"/> (PNG, PBM, PGM or PPM).</summary>
     /// <exception cref="CnnrtException">Io when the file cannot be read; InvalidData when it is malformed or not an
     /// image; Unsupported for JPEG; LimitExceeded when its declared size is over <see cref="Image8.MaxPixels"/>.</exception>
-    public static Image8 Load(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            string why = e switch
-            {
-                FileNotFoundException => "file not found",
-                DirectoryNotFoundException => "directory not found",
-                UnauthorizedAccessException => "access denied",
-                _ => e.Message,
-            };
-            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot read image file: {why}", e);
-        }
-        return Decode(bytes, path);
-    }
+    public static Image8 Load(string path) => Decode(Cnnrt.Io.FileBytes.Read(path, "image file"), path);
 
     /// <summary>Decodes an image held in memory; <paramref name="source"/> names it in error messages.</summary>
     public static Image8 Decode(ReadOnlyMemory<byte> data, string source = "<image>")

@@ -37,13 +37,7 @@ public sealed class Model
     public static Model Load(string path, ModelOptions? options = null)
     {
         options ??= new ModelOptions();
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot read model: {e.Message}", e);
-        }
-        return Load(bytes, path, Path.GetDirectoryName(Path.GetFullPath(path)), options);
+        return Load(Io.FileBytes.Read(path, "model"), path, Path.GetDirectoryName(Path.GetFullPath(path)), options);
     }
 
     /// <summary>Loads from memory; external data files cannot be resolved and are an error.</summary>

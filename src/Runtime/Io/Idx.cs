@@ -11,10 +11,9 @@ public static class Idx
 {
     public static Tensor ReadFile(string path, Limits? limits = null)
     {
-        byte[] bytes;
+        byte[] bytes = FileBytes.Read(path);
         try
         {
-            bytes = File.ReadAllBytes(path);
             if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B)
             {
                 using var gz = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
@@ -26,10 +25,6 @@ public static class Idx
         catch (InvalidDataException e)
         {
             throw new CnnrtException(ErrorKind.InvalidData, $"{path}: corrupt gzip data: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot read: {e.Message}", e);
         }
         return Read(bytes, path, limits);
     }

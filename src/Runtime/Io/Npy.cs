@@ -14,13 +14,7 @@ public static class Npy
 
     public static Tensor ReadFile(string path, Limits? limits = null)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot read: {e.Message}", e);
-        }
-        return Read(bytes, path, limits);
+        return Read(FileBytes.Read(path), path, limits);
     }
 
     public static Tensor Read(ReadOnlySpan<byte> b, string source, Limits? limits = null)

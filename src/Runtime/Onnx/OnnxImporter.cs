@@ -15,13 +15,7 @@ public static class OnnxImporter
 {
     public static ModelGraph LoadFile(string path, Limits? limits = null)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot read model: {e.Message}", e);
-        }
-        return Load(bytes, path, Path.GetDirectoryName(Path.GetFullPath(path)), limits);
+        return Load(Io.FileBytes.Read(path, "model"), path, Path.GetDirectoryName(Path.GetFullPath(path)), limits);
     }
 
     /// <param name="source">How errors name the model (its path, or "memory").</param>

@@ -13,12 +13,7 @@ public static class TensorProtoReader
     /// <summary>Reads a serialized TensorProto (the format of ONNX test_data_set_N/input_K.pb files).</summary>
     public static Tensor ReadFile(string path, Limits? limits = null)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CnnrtException(ErrorKind.Io, $"{path}: cannot read: {e.Message}", e);
-        }
+        byte[] bytes = Io.FileBytes.Read(path);
         TensorProto proto;
         try { proto = TensorProto.Parser.ParseFrom(bytes); }
         catch (Google.Protobuf.InvalidProtocolBufferException e)
