@@ -28,7 +28,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
     private readonly int outChannels, groupOut, outPlane, mPadded, panels, paddedColumns, blockPanels;
-    private readonly AlignedFloats packedWeights, packedBias, scratch;
+    private readonly AlignedFloats packedWeights, packedBias;
 
     /// <param name="weights">[M, C/group, kernel...] as ONNX stores it.</param>
     /// <param name="bias">[M], or empty.</param>
@@ -68,7 +68,6 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         for (int g = 0; g < layout.Group && !bias.IsEmpty; g++)
             bias.Slice(g * groupOut, groupOut).CopyTo(packedBias.Span.Slice(g * mPadded));
         ScratchLength = InPlace ? mr * nr : mPadded * BlockColumns;
-        scratch = new AlignedFloats(ScratchLength);
     }
 
     public ConvPhaseLayout Layout { get; }
@@ -96,13 +95,6 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         if (k <= 0) return 1;
         int blocks = (k + limit - 1) / limit;
         return (k + blocks - 1) / blocks;
-    }
-
-    public void Run(float* x, float* y)
-    {
-        for (int i = 0; i < Layout.StageCount; i++) Layout.Stage(i, x);
-        float* source = Layout.Source(x);
-        for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch.Pointer);
     }
 
     /// <summary>Image n, group g, virtual columns [block·BlockColumns, +BlockColumns), one block of the group's panels.</summary>

@@ -29,7 +29,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private const double TransposeCost = 24;
 
     private readonly WorkerPool? pool;
-    private readonly AlignedFloats[] threadScratch = [];
+    // One scratch per thread that runs tiles (just one without a pool).
+    private readonly AlignedFloats[] threadScratch;
     // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
     private bool staging;
     private float* runX, runY, runSource;
@@ -39,12 +40,9 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         Conv = conv;
         X = x;
         Y = y;
-        if (pool is { Threads: > 1 })
-        {
-            this.pool = pool;
-            threadScratch = new AlignedFloats[pool.Threads];
-            for (int t = 0; t < threadScratch.Length; t++) threadScratch[t] = new AlignedFloats(conv.ScratchLength);
-        }
+        if (pool is { Threads: > 1 }) this.pool = pool;
+        threadScratch = new AlignedFloats[this.pool?.Threads ?? 1];
+        for (int t = 0; t < threadScratch.Length; t++) threadScratch[t] = new AlignedFloats(conv.ScratchLength);
     }
 
     public IF32ConvLowering Conv { get; }
@@ -121,7 +119,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         {
             if (pool is null)
             {
-                Conv.Run(x + X.Offset, y + Y.Offset);
+                Conv.Run(x + X.Offset, y + Y.Offset, threadScratch[0].Pointer);
                 return;
             }
             // The arrays stay pinned while the pool runs: both Run calls return inside this fixed block.

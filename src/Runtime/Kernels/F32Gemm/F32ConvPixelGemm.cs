@@ -22,7 +22,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
     private readonly int outChannels, groupOut, outPlane, strips, mPadded, pixelPanels, blockPanels, blockStrips;
-    private readonly AlignedFloats packedWeights, packedBias, scratch;
+    private readonly AlignedFloats packedWeights, packedBias;
     private readonly PinnedOffsets pixels;
 
     public F32ConvPixelGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
@@ -67,7 +67,6 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         for (int g = 0; g < layout.Group && !bias.IsEmpty; g++)
             bias.Slice(g * groupOut, groupOut).CopyTo(packedBias.Span.Slice(g * mPadded));
         ScratchLength = blockPanels * pr * mPadded;
-        scratch = new AlignedFloats(ScratchLength);
     }
 
     public ConvPhaseLayout Layout { get; }
@@ -83,13 +82,6 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
         (long)F32ConvGemm.RoundUp(layout.OutHeight * layout.OutWidth, kernel.PixelRows) *
         F32ConvGemm.RoundUp(groupOut, kernel.Columns) * layout.K * layout.Group;
-
-    public void Run(float* x, float* y)
-    {
-        for (int i = 0; i < Layout.StageCount; i++) Layout.Stage(i, x);
-        float* source = Layout.Source(x);
-        for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch.Pointer);
-    }
 
     /// <summary>Image n, group g, pixel panels [block·blockPanels, +blockPanels), one block of the group's strips.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

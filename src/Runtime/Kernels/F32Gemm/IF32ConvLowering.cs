@@ -16,6 +16,12 @@ public unsafe interface IF32ConvLowering
     /// <summary>One tile; <paramref name="source"/> is <see cref="ConvPhaseLayout.Source"/> of X, y the NCHW output.</summary>
     void RunTile(int tile, float* source, float* y, float* scratch);
 
-    /// <summary>Stages X and runs every tile on the calling thread with the lowering's own scratch. Allocates nothing.</summary>
-    void Run(float* x, float* y);
+    /// <summary>Stages X and runs every tile on the calling thread with <paramref name="scratch"/>
+    /// (<see cref="ScratchLength"/> floats). Allocates nothing.</summary>
+    void Run(float* x, float* y, float* scratch)
+    {
+        for (int i = 0; i < Layout.StageCount; i++) Layout.Stage(i, x);
+        float* source = Layout.Source(x);
+        for (int t = 0; t < TileCount; t++) RunTile(t, source, y, scratch);
+    }
 }

@@ -236,9 +236,10 @@ public class ConvGemmTests
         int outCount = batch * outChannels * geometry.OutputSize;
         var expected = new float[outCount];
         var actual = new float[outCount];
-        fixed (float* px = x, pe = expected, pa = actual)
+        var ownScratch = new float[conv.ScratchLength];
+        fixed (float* px = x, pe = expected, pa = actual, po = ownScratch)
         {
-            conv.Run(px, pe);
+            conv.Run(px, pe, po);
             for (int i = 0; i < layout.StageCount; i++) layout.Stage(i, px);
             var order = Enumerable.Range(0, conv.TileCount).OrderBy(t => (t * 7919) % 13).ToArray();
             foreach (int t in order)
