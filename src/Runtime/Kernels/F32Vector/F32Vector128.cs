@@ -112,13 +112,6 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
         (Vector128.ShiftLeft((n + Vector128.Create(FloatBits.Pow2Magic)).AsInt32(), 23) + Vector128.Create(FloatBits.OneBits)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> ScaleExponent(Vector128<float> m, Vector128<float> n) =>
-        (m.AsInt32() + Vector128.ShiftLeft((n + Vector128.Create(FloatBits.Pow2Magic)).AsInt32(), 23)).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AnyGreaterThan(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThanAny(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> v) => Vector128.Sum(v);
 
     public static float MaxAcross(Vector128<float> v)

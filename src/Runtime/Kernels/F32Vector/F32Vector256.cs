@@ -109,13 +109,6 @@ public readonly struct F32Vector256 : IF32Vector<Vector256<float>>
         (Vector256.ShiftLeft((n + Vector256.Create(FloatBits.Pow2Magic)).AsInt32(), 23) + Vector256.Create(FloatBits.OneBits)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ScaleExponent(Vector256<float> m, Vector256<float> n) =>
-        (m.AsInt32() + Vector256.ShiftLeft((n + Vector256.Create(FloatBits.Pow2Magic)).AsInt32(), 23)).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AnyGreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThanAny(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> v) => Vector256.Sum(v);
 
     public static float MaxAcross(Vector256<float> v) =>

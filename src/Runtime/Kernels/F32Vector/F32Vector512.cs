@@ -111,13 +111,6 @@ public readonly struct F32Vector512 : IF32Vector<Vector512<float>>
         (Vector512.ShiftLeft((n + Vector512.Create(FloatBits.Pow2Magic)).AsInt32(), 23) + Vector512.Create(FloatBits.OneBits)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> ScaleExponent(Vector512<float> m, Vector512<float> n) =>
-        (m.AsInt32() + Vector512.ShiftLeft((n + Vector512.Create(FloatBits.Pow2Magic)).AsInt32(), 23)).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AnyGreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThanAny(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> v) => Vector512.Sum(v);
 
     public static float MaxAcross(Vector512<float> v) =>

@@ -103,21 +103,13 @@ public static class F32VectorMath
     }
 
     /// <summary>
-    /// m·2ⁿ for m in [1/√2, √2] and integral n in [−150, 128]. Where every lane's n is in [−125, 127] the result is
-    /// normal and n is added to m's exponent bits; otherwise (eˣ near underflow or overflow, rare in activations) it
-    /// is m·2ʰ·2ⁿ⁻ʰ with h = round(n/2): both factors are normal floats, and the second product rounds once into the
-    /// subnormal range or overflows to +∞.
+    /// m·2ⁿ for m in [1/√2, √2] and integral n in [−150, 128], as m·2ʰ·2ⁿ⁻ʰ with h = round(n/2): both factors are
+    /// normal floats and m·2ʰ is exact, so the second product rounds once, into the subnormal range or to +∞ where
+    /// the result lies there and not at all where it is normal. Branch-free on purpose: a rarely taken call for the
+    /// wide cases made the JIT spill every live vector around it on the common path, halving throughput.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Scale<V, TVec>(TVec m, TVec n) where V : struct, IF32Vector<TVec> where TVec : struct
-    {
-        // |n − 1| > 126 ⇔ n outside [−125, 127]
-        if (!V.AnyGreaterThan(V.Abs(V.Subtract(n, V.Create(1f))), V.Create(126f))) return V.ScaleExponent(m, n);
-        return ScaleWide<V, TVec>(m, n);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TVec ScaleWide<V, TVec>(TVec m, TVec n) where V : struct, IF32Vector<TVec> where TVec : struct
     {
         var h = V.Round(V.Multiply(n, V.Create(0.5f)));
         return V.Multiply(V.Multiply(m, V.Pow2(h)), V.Pow2(V.Subtract(n, h)));

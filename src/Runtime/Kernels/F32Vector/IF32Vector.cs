@@ -58,14 +58,6 @@ public interface IF32Vector<TVec> where TVec : struct
     /// <summary>2ⁿ for lanes holding integral n in [−126, 127], built in the exponent bits.</summary>
     static abstract TVec Pow2(TVec n);
 
-    /// <summary>
-    /// m·2ⁿ for integral n (|n| &lt; 2²²) by adding n to m's exponent field: exact where m and the result are normal
-    /// floats, wrong otherwise (callers check the range first).
-    /// </summary>
-    static abstract TVec ScaleExponent(TVec m, TVec n);
-    /// <summary>Whether any lane of a is greater than b's (a branch on the whole vector, e.g. to a rare slow path).</summary>
-    static abstract bool AnyGreaterThan(TVec a, TVec b);
-
     /// <summary>Sum of the lanes (the reduction order is the implementation's).</summary>
     static abstract float Sum(TVec v);
     /// <summary>Largest lane.</summary>
