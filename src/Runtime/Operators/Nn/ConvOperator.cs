@@ -1,6 +1,7 @@
 using Cnnrt.Graph;
 using Cnnrt.Kernels;
 using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Kernels.F32Winograd;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -9,7 +10,8 @@ namespace Cnnrt.Operators.Nn;
 /// <summary>
 /// ONNX Conv (opset 1/11; same semantics): X [N, C, spatial...] ⋆ W [M, C/group, kernel...] + B [M], 1-D to 3-D, with
 /// any fused activation applied as each output is stored. On a fast ISA path, 1-D/2-D non-depthwise convolutions with
-/// constant W (and B) run as a packed GEMM (<see cref="F32ConvGemm"/>); otherwise the reference kernel reads W and B
+/// constant W (and B) run as a packed GEMM (<see cref="F32ConvGemm"/>), or as Winograd F(4×4, 3×3) for the 3×3 stride-1
+/// ones <see cref="WinogradPolicy"/> picks; otherwise the reference kernel reads W and B
 /// from their slots on every run, so they may be runtime tensors (as in ONNX's node tests).
 /// </summary>
 public sealed class ConvOperator : Operator, IWindowedOperator
@@ -75,6 +77,11 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         var x = context.InputInfos[0]!;
         var w = context.InputInfos[1]!;
         var b = context.InputInfos.Length > 2 ? context.InputInfos[2] : null;
+        bool constantWeights = w.IsConstant && (b is null || b.IsConstant);
+        if (context.Isa != KernelIsa.Reference && constantWeights
+            && WinogradPolicy.Chooses(geometry, group, x.Shape[1], w.Shape[0], WinogradPolicy.Mode))
+            return F32WinogradStep.Create(context.Isa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
+                x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool);
         if (context.Isa != KernelIsa.Reference
             && F32ConvGemmStep.Handles(geometry, x.Shape[1], w.Shape[0], group, w.IsConstant && (b is null || b.IsConstant)))
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,

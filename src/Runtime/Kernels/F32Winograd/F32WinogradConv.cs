@@ -1,0 +1,238 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Operators;
+
+namespace Cnnrt.Kernels.F32Winograd;
+
+/// <summary>
+/// A 3×3 stride-1 convolution (2-D, group 1, dilation 1, any padding) as Winograd F(4×4, 3×3): each image's output
+/// is cut into 4×4 tiles; a block of tiles is transformed into V[36][C][columns] (point, input channel, tile), then
+/// 36 GEMMs M_ξ[M×tiles] = U_ξ[M×C]·V_ξ[C×tiles] run on the packed-GEMM micro-kernel (<see cref="F32GemmKernel"/>,
+/// channel-major: U_ξ packed once at plan time in panels of MR output channels, a B row is one channel's tiles), and
+/// the output transform adds the bias, applies the fused activation and writes the 4×4 tiles into the NCHW output.
+/// </summary>
+/// <remarks>
+/// A tile is (image, block of <see cref="BlockTiles"/> tiles, block of output-channel panels). Its scratch holds V
+/// and M of one block (sized so both stay in L2) and the small per-group buffers of the transforms. Tiles of a block
+/// are numbered row-major over the image's tile grid, so a block may span tile rows; the columns past the block's last
+/// tile are transformed from zeros and never written out. Every output value is computed by the same sequence of
+/// operations whatever the blocking and thread count, so results do not depend on either.
+/// </remarks>
+public sealed unsafe class F32WinogradConv
+{
+    /// <summary>Floats of V and M per tile block to aim for: 384 KB, within the 512 KB L2 of the machines measured.</summary>
+    public const int DefaultScratchFloats = 96 * 1024;
+    private const int KBlockLimit = 256;
+    private const int Points = WinogradF43.Points;
+
+    private readonly F32GemmKernel kernel;
+    private readonly delegate*<float*, float*, nint, void> inputTransform;
+    private readonly delegate*<float*, nint, float*, float, float, float, float*, void> outputTransform;
+    private readonly int lanes;
+    private readonly FusedActivation activation;
+    private readonly bool scalarActivation;
+    private readonly int batch, channels, outChannels, inHeight, inWidth, outHeight, outWidth, padTop, padLeft;
+    private readonly int tilesWide, tilesPerImage, mPadded, panels, blockPanels, kBlock;
+    private readonly AlignedFloats packedU, packedBias;
+    private readonly PinnedOffsets rowOffsets;
+
+    private F32WinogradConv(F32GemmKernel kernel, delegate*<float*, float*, nint, void> inputTransform,
+        delegate*<float*, nint, float*, float, float, float, float*, void> outputTransform, int lanes,
+        int batch, int channels, int outChannels, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        FusedActivation activation, int scratchFloats, int channelBlocks)
+    {
+        if (!Handles(geometry, 1)) throw new ArgumentException($"Winograd F(4x4,3x3) cannot run {geometry}", nameof(geometry));
+        this.kernel = kernel;
+        this.inputTransform = inputTransform;
+        this.outputTransform = outputTransform;
+        this.lanes = lanes;
+        this.activation = activation;
+        scalarActivation = activation.Kind is ActivationKind.Sigmoid or ActivationKind.Tanh;
+        this.batch = batch;
+        this.channels = channels;
+        this.outChannels = outChannels;
+        var (rows, cols) = (geometry.Axes[0], geometry.Axes[1]);
+        (inHeight, outHeight, padTop) = (rows.Input, rows.Output, rows.PadBegin);
+        (inWidth, outWidth, padLeft) = (cols.Input, cols.Output, cols.PadBegin);
+        tilesWide = (outWidth + 3) / 4;
+        tilesPerImage = (outHeight + 3) / 4 * tilesWide;
+
+        int mr = kernel.Rows, nr = kernel.Columns;
+        mPadded = F32ConvGemm.RoundUp(outChannels, mr);
+        panels = mPadded / mr;
+        blockPanels = (panels + Math.Max(1, channelBlocks) - 1) / Math.Max(1, channelBlocks);
+        ChannelBlocks = (panels + blockPanels - 1) / blockPanels;
+        kBlock = F32ConvGemm.EvenBlock(channels, KBlockLimit);
+
+        // Blocks of whole NR strips, as large as the scratch target allows, then evened out over the image.
+        int most = Math.Max(1, scratchFloats / (Points * (channels + mPadded) * nr)) * nr;
+        Blocks = (tilesPerImage + most - 1) / most;
+        BlockTiles = (tilesPerImage + Blocks - 1) / Blocks;
+        BlockColumns = F32ConvGemm.RoundUp(BlockTiles, nr);
+        var offsets = new nint[channels];
+        for (int c = 0; c < channels; c++) offsets[c] = (nint)c * BlockColumns;
+        rowOffsets = new PinnedOffsets(offsets);
+        ScratchLength = Points * (channels + mPadded) * BlockColumns + (Points + 24 + 16) * lanes;
+
+        // U_ξ at [ξ][panel][c][r]: row r of the panel's MR output channels, zero past the last.
+        packedU = new AlignedFloats((long)Points * mPadded * channels);
+        Span<float> u = stackalloc float[Points];
+        var a = packedU.Span;
+        for (int m = 0; m < outChannels; m++)
+        for (int c = 0; c < channels; c++)
+        {
+            WinogradF43.TransformFilter(weights.Slice((m * channels + c) * 9, 9), u);
+            for (int p = 0; p < Points; p++) a[((p * panels + m / mr) * channels + c) * mr + m % mr] = u[p];
+        }
+        packedBias = new AlignedFloats(Math.Max(1, outChannels));
+        bias.CopyTo(packedBias.Span);
+    }
+
+    /// <summary>Whether F(4×4, 3×3) computes this convolution: 2-D, 3×3, stride 1, dilation 1, one group.</summary>
+    public static bool Handles(SpatialParams geometry, int group) =>
+        group == 1 && geometry.Rank == 2
+        && geometry.Axes.All(a => a.Kernel == 3 && a.Stride == 1 && a.Dilation == 1 && a.Input > 0 && a.Output > 0);
+
+    /// <summary>The convolution on a fast ISA path's vectors and GEMM micro-kernel.</summary>
+    public static F32WinogradConv For(KernelIsa isa, int batch, int channels, int outChannels, SpatialParams geometry,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, FusedActivation activation,
+        int scratchFloats = DefaultScratchFloats, int channelBlocks = 1) => isa switch
+    {
+        KernelIsa.Vector128 => Create<F32Vector128, Vector128<float>>(AdvSimd.Arm64.IsSupported ? 12 : 6, "vector128",
+            batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks),
+        KernelIsa.Avx2 => Create<F32Vector256Avx2, Vector256<float>>(6, "avx2",
+            batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks),
+        KernelIsa.Avx512 => Create<F32Vector512Avx512, Vector512<float>>(12, "avx512",
+            batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks),
+        _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "the reference path has no Winograd kernel"),
+    };
+
+    /// <summary>A specific instantiation: also how tests run the 12-row micro-kernel (AVX-512's) on AVX2 or Vector128.</summary>
+    public static F32WinogradConv Create<TOps, TVec>(int rows, string isaName, int batch, int channels, int outChannels,
+        SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, FusedActivation activation,
+        int scratchFloats = DefaultScratchFloats, int channelBlocks = 1)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
+    {
+        // The GEMM leaves M_ξ untouched by activations: they apply after the output transform.
+        var gemm = F32GemmKernel.Create<TOps, TVec>(rows, ActivationKind.None, isaName);
+        return new F32WinogradConv(gemm, &F32WinogradTransforms.Input<TOps, TVec>, OutputTransform<TOps, TVec>(activation.Kind),
+            TOps.Count, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks);
+    }
+
+    private static delegate*<float*, nint, float*, float, float, float, float*, void> OutputTransform<TOps, TVec>(
+        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    {
+        ActivationKind.Relu => &F32WinogradTransforms.Output<TOps, TVec, ReluTile>,
+        ActivationKind.Clip => &F32WinogradTransforms.Output<TOps, TVec, ClipTile>,
+        ActivationKind.LeakyRelu => &F32WinogradTransforms.Output<TOps, TVec, LeakyReluTile>,
+        ActivationKind.HardSigmoid => &F32WinogradTransforms.Output<TOps, TVec, HardSigmoidTile>,
+        ActivationKind.HardSwish => &F32WinogradTransforms.Output<TOps, TVec, HardSwishTile>,
+        _ => &F32WinogradTransforms.Output<TOps, TVec, IdentityTile>,
+    };
+
+    /// <summary>"winograd F(4x4,3x3) 6x16 avx2": the GEMM micro-kernel it runs on.</summary>
+    public string Description => $"winograd F(4x4,3x3) {kernel.Name}";
+    public int BlockTiles { get; }
+    public int BlockColumns { get; }
+    public int Blocks { get; }
+    public int ChannelBlocks { get; }
+    public int ScratchLength { get; }
+    public int TileCount => batch * Blocks * ChannelBlocks;
+
+    /// <summary>Image n, tiles [block·BlockTiles, +BlockTiles) of its tile grid, one block of output-channel panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void RunTile(int tile, float* x, float* y, float* scratch)
+    {
+        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
+        int block = rest % Blocks, n = rest / Blocks;
+        int t0 = block * BlockTiles, count = Math.Min(BlockTiles, tilesPerImage - t0);
+        int columns = F32ConvGemm.RoundUp(count, kernel.Columns);
+        nint ld = BlockColumns;
+        float* v = scratch, mBlock = v + (nint)Points * channels * ld, gather = mBlock + (nint)Points * mPadded * ld;
+        float* columnPass = gather + Points * lanes, outTile = columnPass + 24 * lanes;
+
+        for (int c = 0; c < channels; c++)
+        {
+            float* plane = x + ((nint)n * channels + c) * inHeight * inWidth;
+            for (int g = 0; g < columns; g += lanes)
+            {
+                for (int l = 0; l < lanes; l++) Gather(plane, t0 + g + l, g + l < count, gather + l);
+                inputTransform(gather, v + (nint)c * ld + g, (nint)channels * ld);
+            }
+        }
+
+        int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
+        int mr = kernel.Rows, nr = kernel.Columns;
+        var run = kernel.Run;
+        for (int p = 0; p < Points; p++)
+        {
+            float* vp = v + (nint)p * channels * ld, mp = mBlock + (nint)p * mPadded * ld;
+            float* up = packedU.Pointer + (nint)p * panels * channels * mr;
+            for (int pc = 0; pc < channels; pc += kBlock)
+            {
+                int kc = Math.Min(kBlock, channels - pc);
+                int mode = pc > 0 ? F32GemmTile.Accumulate : 0;
+                for (int j = 0; j < columns; j += nr)
+                for (int i = panel0; i < panel1; i++)
+                    run(up + ((nint)i * channels + pc) * mr, vp + j, rowOffsets.Pointer + pc, kc,
+                        mp + (nint)i * mr * ld + j, ld, null, mode, 0, 0);
+            }
+        }
+
+        int m0 = panel0 * mr, m1 = Math.Min(panel1 * mr, outChannels);
+        float alpha = activation.Alpha, beta = activation.Beta;
+        for (int m = m0; m < m1; m++)
+        {
+            float* plane = y + ((nint)n * outChannels + m) * outHeight * outWidth;
+            for (int g = 0; g < count; g += lanes)
+            {
+                outputTransform(mBlock + (nint)m * ld + g, (nint)mPadded * ld, columnPass, packedBias.Pointer[m], alpha, beta, outTile);
+                for (int l = 0; l < lanes && g + l < count; l++) Scatter(outTile + l, t0 + g + l, plane);
+            }
+        }
+    }
+
+    /// <summary>Copies tile <paramref name="t"/>'s 6×6 input window (zeros outside the image) into lane 0 of <paramref name="to"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Gather(float* plane, int t, bool real, float* to)
+    {
+        nint n = lanes;
+        int y0 = t / tilesWide * 4 - padTop, x0 = t % tilesWide * 4 - padLeft;
+        if (real && y0 >= 0 && x0 >= 0 && y0 + 6 <= inHeight && x0 + 6 <= inWidth)
+        {
+            float* from = plane + (nint)y0 * inWidth + x0;
+            for (int r = 0; r < 6; r++, from += inWidth, to += 6 * n)
+            {
+                to[0] = from[0]; to[n] = from[1]; to[2 * n] = from[2];
+                to[3 * n] = from[3]; to[4 * n] = from[4]; to[5 * n] = from[5];
+            }
+            return;
+        }
+        for (int r = 0; r < 6; r++)
+        for (int s = 0; s < 6; s++)
+        {
+            int iy = y0 + r, ix = x0 + s;
+            bool inside = real && (uint)iy < (uint)inHeight && (uint)ix < (uint)inWidth;
+            to[(r * 6 + s) * n] = inside ? plane[(nint)iy * inWidth + ix] : 0f;
+        }
+    }
+
+    /// <summary>Writes lane 0 of the transformed tile <paramref name="t"/> into its output plane, cut at the bottom and right edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Scatter(float* from, int t, float* plane)
+    {
+        nint n = lanes;
+        int oy = t / tilesWide * 4, ox = t % tilesWide * 4;
+        int rows = Math.Min(4, outHeight - oy), cols = Math.Min(4, outWidth - ox);
+        float* to = plane + (nint)oy * outWidth + ox;
+        for (int i = 0; i < rows; i++, to += outWidth)
+        for (int j = 0; j < cols; j++)
+        {
+            float value = from[(i * 4 + j) * n];
+            to[j] = scalarActivation ? activation.Apply(value) : value;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Operators;
+using Cnnrt.Threading;
+
+namespace Cnnrt.Kernels.F32Winograd;
+
+/// <summary>
+/// A Conv step on the Winograd path. With a worker pool the tiles (image, tile block, channel block) are shared
+/// among the threads, each with its own scratch; every output value is computed the same way whichever thread runs
+/// it, so the result does not depend on the thread count.
+/// </summary>
+public sealed unsafe class F32WinogradStep : Step, IParallelWork
+{
+    /// <summary>Tiles per thread to aim for: enough that a thread slowed by the other core's work is evened out.</summary>
+    private const int TilesPerThread = 4;
+
+    private readonly WorkerPool? pool;
+    private readonly AlignedFloats[] threadScratch;
+    // Set for the duration of one Run: the pinned pointers the pool's tasks work on.
+    private float* runX, runY;
+
+    public F32WinogradStep(F32WinogradConv conv, Slot x, Slot y, WorkerPool? pool = null)
+    {
+        Conv = conv;
+        X = x;
+        Y = y;
+        if (pool is { Threads: > 1 }) this.pool = pool;
+        threadScratch = new AlignedFloats[this.pool?.Threads ?? 1];
+        for (int t = 0; t < threadScratch.Length; t++) threadScratch[t] = new AlignedFloats(conv.ScratchLength);
+    }
+
+    public F32WinogradConv Conv { get; }
+    public Slot X { get; }
+    public Slot Y { get; }
+
+    /// <summary>
+    /// The step on <paramref name="isa"/>'s vectors, splitting output channels too when a pool would otherwise get
+    /// fewer than <see cref="TilesPerThread"/> tiles per thread (small images).
+    /// </summary>
+    /// <param name="scratchFloats">Target floats of one tile block's V and M; tests shrink it to get many blocks.</param>
+    public static F32WinogradStep Create(KernelIsa isa, string nodeName, string opType, Slot x, Slot y, int batch,
+        int channels, int outChannels, Reference.SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        FusedActivation activation, WorkerPool? pool = null, int scratchFloats = F32WinogradConv.DefaultScratchFloats)
+    {
+        var conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats);
+        if (pool is { Threads: > 1 } && conv.TileCount < TilesPerThread * pool.Threads)
+            conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats,
+                (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount);
+        return new F32WinogradStep(conv, x, y, pool) { NodeName = nodeName, OpType = opType };
+    }
+
+    public override void Run()
+    {
+        if (X.Length == 0 || Y.Length == 0) return;
+        fixed (float* x = X.Buffer, y = Y.Buffer)
+        {
+            if (pool is null)
+            {
+                float* scratch = threadScratch[0].Pointer;
+                for (int t = 0; t < Conv.TileCount; t++) Conv.RunTile(t, x + X.Offset, y + Y.Offset, scratch);
+                return;
+            }
+            // The arrays stay pinned while the pool runs: Run returns inside this fixed block.
+            runX = x + X.Offset;
+            runY = y + Y.Offset;
+            pool.Run(this, Conv.TileCount);
+        }
+    }
+
+    public void Execute(int task, int thread) => Conv.RunTile(task, runX, runY, threadScratch[thread].Pointer);
+}
