@@ -36,6 +36,11 @@ public sealed unsafe class F32WinogradConv
     private readonly bool scalarActivation;
     private readonly int batch, channels, outChannels, inHeight, inWidth, outHeight, outWidth, padTop, padLeft;
     private readonly int tilesWide, tilesPerImage, mPadded, panels, blockPanels, kBlock;
+    // Floats between consecutive points of V and of M: a cache line more than the data, so the 36 vectors a
+    // transform reads or writes for one group of tiles do not all map to the same L1 set (plain power-of-two
+    // strides alias every 4 KB).
+    private readonly nint vPointStride, mPointStride;
+    private const int PointSkew = 16;
     private readonly AlignedFloats packedU, packedBias;
     private readonly PinnedOffsets rowOffsets;
 
@@ -75,7 +80,9 @@ public sealed unsafe class F32WinogradConv
         var offsets = new nint[channels];
         for (int c = 0; c < channels; c++) offsets[c] = (nint)c * BlockColumns;
         rowOffsets = new PinnedOffsets(offsets);
-        ScratchLength = Points * (channels + mPadded) * BlockColumns + (Points + 24 + 16) * lanes;
+        vPointStride = (nint)channels * BlockColumns + PointSkew;
+        mPointStride = (nint)mPadded * BlockColumns + PointSkew;
+        ScratchLength = (int)(Points * (vPointStride + mPointStride)) + (Points + 24 + 16) * lanes;
 
         // U_ξ at [ξ][panel][c][r]: row r of the panel's MR output channels, zero past the last.
         packedU = new AlignedFloats((long)Points * mPadded * channels);
@@ -151,16 +158,21 @@ public sealed unsafe class F32WinogradConv
         int t0 = block * BlockTiles, count = Math.Min(BlockTiles, tilesPerImage - t0);
         int columns = F32ConvGemm.RoundUp(count, kernel.Columns);
         nint ld = BlockColumns;
-        float* v = scratch, mBlock = v + (nint)Points * channels * ld, gather = mBlock + (nint)Points * mPadded * ld;
+        float* v = scratch, mBlock = v + Points * vPointStride, gather = mBlock + Points * mPointStride;
         float* columnPass = gather + Points * lanes, outTile = columnPass + 24 * lanes;
 
         for (int c = 0; c < channels; c++)
         {
             float* plane = x + ((nint)n * channels + c) * inHeight * inWidth;
+            int ty = t0 / tilesWide, tx = t0 % tilesWide;
             for (int g = 0; g < columns; g += lanes)
             {
-                for (int l = 0; l < lanes; l++) Gather(plane, t0 + g + l, g + l < count, gather + l);
-                inputTransform(gather, v + (nint)c * ld + g, (nint)channels * ld);
+                for (int l = 0; l < lanes; l++)
+                {
+                    Gather(plane, ty * 4 - padTop, tx * 4 - padLeft, g + l < count, gather + l);
+                    if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
+                }
+                inputTransform(gather, v + (nint)c * ld + g, vPointStride);
             }
         }
 
@@ -169,7 +181,7 @@ public sealed unsafe class F32WinogradConv
         var run = kernel.Run;
         for (int p = 0; p < Points; p++)
         {
-            float* vp = v + (nint)p * channels * ld, mp = mBlock + (nint)p * mPadded * ld;
+            float* vp = v + p * vPointStride, mp = mBlock + p * mPointStride;
             float* up = packedU.Pointer + (nint)p * panels * channels * mr;
             for (int pc = 0; pc < channels; pc += kBlock)
             {
@@ -187,20 +199,25 @@ public sealed unsafe class F32WinogradConv
         for (int m = m0; m < m1; m++)
         {
             float* plane = y + ((nint)n * outChannels + m) * outHeight * outWidth;
+            int ty = t0 / tilesWide, tx = t0 % tilesWide;
             for (int g = 0; g < count; g += lanes)
             {
-                outputTransform(mBlock + (nint)m * ld + g, (nint)mPadded * ld, columnPass, packedBias.Pointer[m], alpha, beta, outTile);
-                for (int l = 0; l < lanes && g + l < count; l++) Scatter(outTile + l, t0 + g + l, plane);
+                outputTransform(mBlock + (nint)m * ld + g, mPointStride, columnPass, packedBias.Pointer[m], alpha, beta, outTile);
+                for (int l = 0; l < lanes && g + l < count; l++)
+                {
+                    Scatter(outTile + l, ty * 4, tx * 4, plane);
+                    if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
+                }
             }
         }
     }
 
-    /// <summary>Copies tile <paramref name="t"/>'s 6×6 input window (zeros outside the image) into lane 0 of <paramref name="to"/>.</summary>
+    /// <summary>Copies the 6×6 input window at (<paramref name="y0"/>, <paramref name="x0"/>) (zeros outside the image,
+    /// all zeros for a column past the block's last tile) into lane 0 of <paramref name="to"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Gather(float* plane, int t, bool real, float* to)
+    private void Gather(float* plane, int y0, int x0, bool real, float* to)
     {
         nint n = lanes;
-        int y0 = t / tilesWide * 4 - padTop, x0 = t % tilesWide * 4 - padLeft;
         if (real && y0 >= 0 && x0 >= 0 && y0 + 6 <= inHeight && x0 + 6 <= inWidth)
         {
             float* from = plane + (nint)y0 * inWidth + x0;
@@ -220,14 +237,22 @@ public sealed unsafe class F32WinogradConv
         }
     }
 
-    /// <summary>Writes lane 0 of the transformed tile <paramref name="t"/> into its output plane, cut at the bottom and right edges.</summary>
+    /// <summary>Writes lane 0 of a transformed tile to the output plane at (<paramref name="oy"/>, <paramref name="ox"/>),
+    /// cut at the bottom and right edges; Sigmoid and Tanh are applied here, with the reference formula.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Scatter(float* from, int t, float* plane)
+    private void Scatter(float* from, int oy, int ox, float* plane)
     {
         nint n = lanes;
-        int oy = t / tilesWide * 4, ox = t % tilesWide * 4;
-        int rows = Math.Min(4, outHeight - oy), cols = Math.Min(4, outWidth - ox);
         float* to = plane + (nint)oy * outWidth + ox;
+        if (oy + 4 <= outHeight && ox + 4 <= outWidth && !scalarActivation)
+        {
+            for (int i = 0; i < 4; i++, to += outWidth, from += 4 * n)
+            {
+                to[0] = from[0]; to[1] = from[n]; to[2] = from[2 * n]; to[3] = from[3 * n];
+            }
+            return;
+        }
+        int rows = Math.Min(4, outHeight - oy), cols = Math.Min(4, outWidth - ox);
         for (int i = 0; i < rows; i++, to += outWidth)
         for (int j = 0; j < cols; j++)
         {

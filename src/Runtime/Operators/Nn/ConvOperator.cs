@@ -79,7 +79,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         var b = context.InputInfos.Length > 2 ? context.InputInfos[2] : null;
         bool constantWeights = w.IsConstant && (b is null || b.IsConstant);
         if (context.Isa != KernelIsa.Reference && constantWeights
-            && WinogradPolicy.Chooses(geometry, group, x.Shape[1], w.Shape[0], WinogradPolicy.Mode))
+            && WinogradPolicy.Chooses(geometry, group, x.Shape[1], w.Shape[0], WinogradPolicy.Columns(context.Isa), WinogradPolicy.Mode))
             return F32WinogradStep.Create(context.Isa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
                 x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool);
         if (context.Isa != KernelIsa.Reference

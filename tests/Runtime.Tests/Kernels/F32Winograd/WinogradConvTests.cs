@@ -157,13 +157,17 @@ public class WinogradConvTests
     public void PolicyPicksWinogradForWideDeepLayersAndTheOperatorFollowsIt()
     {
         var geometry = PaddingMath.Resolve([56, 56], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
-        Assert.True(WinogradPolicy.Chooses(geometry, 1, 64, 64, WinogradMode.Auto));
-        Assert.False(WinogradPolicy.Chooses(geometry, 1, 64, 64, WinogradMode.Off));
-        Assert.False(WinogradPolicy.Chooses(geometry, 2, 64, 64, WinogradMode.On));
-        Assert.False(WinogradPolicy.Chooses(geometry, 1, 3, 64, WinogradMode.Auto));
-        Assert.True(WinogradPolicy.Chooses(geometry, 1, 3, 64, WinogradMode.On));
+        Assert.True(WinogradPolicy.Chooses(geometry, 1, 64, 64, 16, WinogradMode.Auto));
+        Assert.False(WinogradPolicy.Chooses(geometry, 1, 64, 64, 16, WinogradMode.Off));
+        Assert.False(WinogradPolicy.Chooses(geometry, 2, 64, 64, 16, WinogradMode.On));
+        Assert.False(WinogradPolicy.Chooses(geometry, 1, 3, 64, 16, WinogradMode.Auto));
+        Assert.True(WinogradPolicy.Chooses(geometry, 1, 3, 64, 16, WinogradMode.On));
         var strided = PaddingMath.Resolve([56, 56], [3, 3], [2, 2], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
-        Assert.False(WinogradPolicy.Chooses(strided, 1, 64, 64, WinogradMode.On));
+        Assert.False(WinogradPolicy.Chooses(strided, 1, 64, 64, 16, WinogradMode.On));
+        // The zoo's layers: ResNet-18's 14×14 and SqueezeNet's 13×13 win, ResNet-18's 7×7 (4 tiles of a 16-column strip) loses.
+        Assert.True(WinogradPolicy.Wins(256, 256, 14, 14, 16));
+        Assert.True(WinogradPolicy.Wins(64, 256, 13, 13, 16));
+        Assert.False(WinogradPolicy.Wins(512, 512, 7, 7, 16));
 
         var c = new WinogradCase(1, 32, 32, 16, 16, [1, 1, 1, 1], "NOTSET", true, FusedActivation.None);
         var inputs = c.Inputs(1);
