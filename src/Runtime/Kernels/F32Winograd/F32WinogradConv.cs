@@ -74,9 +74,10 @@ public sealed unsafe class F32WinogradConv
 
         // Blocks of whole NR strips, as large as the scratch target allows, then evened out over the image.
         int most = Math.Max(1, scratchFloats / (Points * (channels + mPadded) * nr)) * nr;
-        Blocks = (tilesPerImage + most - 1) / most;
-        BlockTiles = (tilesPerImage + Blocks - 1) / Blocks;
-        BlockColumns = F32ConvGemm.RoundUp(BlockTiles, nr);
+        int blocks = (tilesPerImage + most - 1) / most;
+        BlockTiles = F32ConvGemm.RoundUp((tilesPerImage + blocks - 1) / blocks, nr);
+        Blocks = (tilesPerImage + BlockTiles - 1) / BlockTiles;
+        BlockColumns = BlockTiles;
         var offsets = new nint[channels];
         for (int c = 0; c < channels; c++) offsets[c] = (nint)c * BlockColumns;
         rowOffsets = new PinnedOffsets(offsets);
@@ -148,10 +149,32 @@ public sealed unsafe class F32WinogradConv
     public int ChannelBlocks { get; }
     public int ScratchLength { get; }
     public int TileCount => batch * Blocks * ChannelBlocks;
+    /// <summary>
+    /// Input-transform tasks when the tiles of a tile block are split by output channels: the block's V is then
+    /// transformed once, by <see cref="RunInputTask"/> in <see cref="ChannelBlocks"/> channel ranges, into a buffer
+    /// of <see cref="SharedInputLength"/> floats that every channel block's tile reads (instead of each transforming
+    /// all of it again).
+    /// </summary>
+    public int InputTaskCount => batch * Blocks * ChannelBlocks;
+    public long SharedInputLength => (long)batch * Blocks * Points * vPointStride;
+
+    /// <summary>Transforms one channel range of one tile block into <paramref name="sharedInput"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void RunInputTask(int task, float* x, float* sharedInput, float* scratch)
+    {
+        int chunk = task % ChannelBlocks, rest = task / ChannelBlocks;
+        int block = rest % Blocks, n = rest / Blocks;
+        int size = (channels + ChannelBlocks - 1) / ChannelBlocks;
+        int c0 = Math.Min(chunk * size, channels), c1 = Math.Min(c0 + size, channels);
+        TransformInput(n, block, c0, c1, x, sharedInput + (nint)(n * Blocks + block) * Points * vPointStride,
+            scratch + Points * (vPointStride + mPointStride));
+    }
 
     /// <summary>Image n, tiles [block·BlockTiles, +BlockTiles) of its tile grid, one block of output-channel panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void RunTile(int tile, float* x, float* y, float* scratch)
+    /// <param name="sharedInput">Null: the tile transforms its block's input itself; otherwise the buffer
+    /// <see cref="RunInputTask"/> filled.</param>
+    public void RunTile(int tile, float* x, float* y, float* scratch, float* sharedInput = null)
     {
         int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
         int block = rest % Blocks, n = rest / Blocks;
@@ -160,21 +183,8 @@ public sealed unsafe class F32WinogradConv
         nint ld = BlockColumns;
         float* v = scratch, mBlock = v + Points * vPointStride, gather = mBlock + Points * mPointStride;
         float* columnPass = gather + Points * lanes, outTile = columnPass + 24 * lanes;
-
-        for (int c = 0; c < channels; c++)
-        {
-            float* plane = x + ((nint)n * channels + c) * inHeight * inWidth;
-            int ty = t0 / tilesWide, tx = t0 % tilesWide;
-            for (int g = 0; g < columns; g += lanes)
-            {
-                for (int l = 0; l < lanes; l++)
-                {
-                    Gather(plane, ty * 4 - padTop, tx * 4 - padLeft, g + l < count, gather + l);
-                    if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
-                }
-                inputTransform(gather, v + (nint)c * ld + g, vPointStride);
-            }
-        }
+        if (sharedInput == null) TransformInput(n, block, 0, channels, x, v, gather);
+        else v = sharedInput + (nint)(n * Blocks + block) * Points * vPointStride;
 
         int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
         int mr = kernel.Rows, nr = kernel.Columns;
@@ -208,6 +218,27 @@ public sealed unsafe class F32WinogradConv
                     Scatter(outTile + l, ty * 4, tx * 4, plane);
                     if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
                 }
+            }
+        }
+    }
+
+    /// <summary>V of channels [c0, c1) of one tile block: gathered <c>lanes</c> tiles at a time, then transformed.</summary>
+    private void TransformInput(int n, int block, int c0, int c1, float* x, float* v, float* gather)
+    {
+        int t0 = block * BlockTiles, count = Math.Min(BlockTiles, tilesPerImage - t0);
+        int columns = F32ConvGemm.RoundUp(count, kernel.Columns);
+        for (int c = c0; c < c1; c++)
+        {
+            float* plane = x + ((nint)n * channels + c) * inHeight * inWidth;
+            int ty = t0 / tilesWide, tx = t0 % tilesWide;
+            for (int g = 0; g < columns; g += lanes)
+            {
+                for (int l = 0; l < lanes; l++)
+                {
+                    Gather(plane, ty * 4 - padTop, tx * 4 - padLeft, g + l < count, gather + l);
+                    if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
+                }
+                inputTransform(gather, v + (nint)c * BlockColumns + g, vPointStride);
             }
         }
     }

@@ -16,7 +16,10 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
 
     private readonly WorkerPool? pool;
     private readonly AlignedFloats[] threadScratch;
-    // Set for the duration of one Run: the pinned pointers the pool's tasks work on.
+    // V of every tile block, when tiles split output channels (see F32WinogradConv.InputTaskCount).
+    private readonly AlignedFloats? sharedInput;
+    // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
+    private bool transformingInput;
     private float* runX, runY;
 
     public F32WinogradStep(F32WinogradConv conv, Slot x, Slot y, WorkerPool? pool = null)
@@ -27,6 +30,7 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
         if (pool is { Threads: > 1 }) this.pool = pool;
         threadScratch = new AlignedFloats[this.pool?.Threads ?? 1];
         for (int t = 0; t < threadScratch.Length; t++) threadScratch[t] = new AlignedFloats(conv.ScratchLength);
+        if (this.pool is not null && conv.ChannelBlocks > 1) sharedInput = new AlignedFloats(conv.SharedInputLength);
     }
 
     public F32WinogradConv Conv { get; }
@@ -63,9 +67,19 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
             // The arrays stay pinned while the pool runs: Run returns inside this fixed block.
             runX = x + X.Offset;
             runY = y + Y.Offset;
+            if (sharedInput is not null)
+            {
+                transformingInput = true;
+                pool.Run(this, Conv.InputTaskCount);
+                transformingInput = false;
+            }
             pool.Run(this, Conv.TileCount);
         }
     }
 
-    public void Execute(int task, int thread) => Conv.RunTile(task, runX, runY, threadScratch[thread].Pointer);
+    public void Execute(int task, int thread)
+    {
+        if (transformingInput) Conv.RunInputTask(task, runX, sharedInput!.Pointer, threadScratch[thread].Pointer);
+        else Conv.RunTile(task, runX, runY, threadScratch[thread].Pointer, sharedInput is null ? null : sharedInput.Pointer);
+    }
 }

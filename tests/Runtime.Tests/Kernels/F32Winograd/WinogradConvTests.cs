@@ -130,16 +130,26 @@ public class WinogradConvTests
         var relu = new FusedActivation(ActivationKind.Relu);
         int outCount = batch * outChannels * geometry.OutputSize;
 
-        float[] RunAll(F32WinogradConv conv, IEnumerable<int> order)
+        float[] RunAll(F32WinogradConv conv, IEnumerable<int> order, bool shareInput = false)
         {
             var y = new float[outCount];
-            fixed (float* px = x, py = y)
+            var shared = new float[shareInput ? conv.SharedInputLength : 0];
+            Array.Fill(shared, float.NaN);
+            fixed (float* px = x, py = y, pv = shared)
+            {
+                foreach (int t in shareInput ? order.Where(t => t < conv.InputTaskCount).Reverse() : [])
+                {
+                    var scratch = new float[conv.ScratchLength];
+                    Array.Fill(scratch, float.NaN);
+                    fixed (float* ps = scratch) conv.RunInputTask(t, px, pv, ps);
+                }
                 foreach (int t in order)
                 {
                     var scratch = new float[conv.ScratchLength];
                     Array.Fill(scratch, float.NaN);
-                    fixed (float* ps = scratch) conv.RunTile(t, px, py, ps);
+                    fixed (float* ps = scratch) conv.RunTile(t, px, py, ps, shareInput ? pv : null);
                 }
+            }
             return y;
         }
 
@@ -149,7 +159,10 @@ public class WinogradConvTests
         {
             var conv = F32WinogradConv.For(KernelIsa.Vector128, batch, channels, outChannels, geometry, w, bias, relu, scratch, blocks);
             Assert.True(conv.TileCount > whole.TileCount, $"{conv.TileCount} tiles");
-            Assert.Equal(expected, RunAll(conv, Enumerable.Range(0, conv.TileCount).OrderBy(t => (t * 7919) % 13)));
+            var order = Enumerable.Range(0, conv.TileCount).OrderBy(t => (t * 7919) % 13).ToArray();
+            Assert.Equal(expected, RunAll(conv, order));
+            // As a pool runs tiles split by output channels: the input transformed once, by channel ranges, then shared.
+            Assert.Equal(expected, RunAll(conv, order, shareInput: true));
         }
     }
 
