@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """cnnrt's per-layer times beside ONNX Runtime's per-kernel times, one row per layer, largest loss first.
 
-    bench/compare_layers.py MODEL.onnx CNNRT.json ORT.json [--inspect INSPECT.json] [--top 25]
+    bench/compare_layers.py MODEL.onnx --cnnrt CNNRT.json... --ort ORT.json... [--inspect INSPECT.json] [--top 25]
 
-CNNRT.json is `cnnrt bench MODEL --threads 1 --per-layer --json`; ORT.json is `node bench/ort_profile.js MODEL`;
+CNNRT.json is `cnnrt bench MODEL --threads 1 --per-layer --json`; ORT.json is `node bench/ort_profile.js MODEL`.
+Given several files per engine (runs taken alternately), each layer's time is its minimum over them: on a shared
+machine a layer's mean time varies by 10-30% from one run to the next, its minimum far less.
 INSPECT.json is `cnnrt inspect MODEL --json` (each layer's output shape and MACs; run from the Release build when
 not given: ONNX's own shape inference stops at PyTorch's computed Reshape shapes). Needs Debian's python3-onnx.
 
@@ -54,8 +56,8 @@ def conv_kinds(model, inspect):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('model')
-    ap.add_argument('cnnrt')
-    ap.add_argument('ort')
+    ap.add_argument('--cnnrt', nargs='+', required=True)
+    ap.add_argument('--ort', nargs='+', required=True)
     ap.add_argument('--inspect')
     ap.add_argument('--top', type=int, default=25)
     ap.add_argument('--keep-overhead', action='store_true', help="do not subtract the profiler's no-op kernel time")
@@ -71,9 +73,19 @@ def main():
     nodes = {n.name: n for n in model.graph.node}
     producer = {out: n for n in model.graph.node for out in n.output}
     kinds = conv_kinds(model, inspect)
-    cnnrt = {l['node']: l for l in json.load(open(o.cnnrt))['layers']}
-    ort = json.load(open(o.ort))
-    overhead_ms = 0 if o.keep_overhead else (ort.get('noop_kernel_us') or 0) / 1000
+    cnnrt = {}
+    for f in o.cnnrt:
+        for l in json.load(open(f))['layers']:
+            if l['node'] not in cnnrt or l['ms_per_run'] < cnnrt[l['node']]['ms_per_run']:
+                cnnrt[l['node']] = l
+    orts = [json.load(open(f)) for f in o.ort]
+    overhead_ms = 0 if o.keep_overhead else min((r.get('noop_kernel_us') or 0) for r in orts) / 1000
+    kernels = {}
+    for r in orts:
+        for k in r['layers']:
+            if k['node'] not in kernels or k['ms_per_run'] < kernels[k['node']]['ms_per_run']:
+                kernels[k['node']] = k
+    ort = {'runs': sum(r['runs'] for r in orts), 'layers': list(kernels.values())}
     for k in ort['layers']:
         k['ms_per_run'] = max(0.0, k['ms_per_run'] - overhead_ms * k.get('calls_per_run', 1))
 
@@ -120,7 +132,7 @@ def main():
     total_c = sum(r['cnnrt'] for r in rows.values())
     total_o = sum(r['ort'] for r in rows.values())
     print(f"{o.model}: cnnrt layers {total_c:.3f} ms, ORT kernels {total_o:.3f} ms (ratio {total_c / total_o:.2f}); "
-          f"ORT {ort['runs']} profiled runs less {overhead_ms * 1000:.1f} us per kernel, cnnrt {json.load(open(o.cnnrt))['runs']} runs")
+          f"min over {len(o.cnnrt)} cnnrt and {len(orts)} ORT files; ORT less {overhead_ms * 1000:.1f} us per kernel")
 
     by_kind = collections.defaultdict(lambda: [0.0, 0.0, 0, 0])
     for key, r in rows.items():
