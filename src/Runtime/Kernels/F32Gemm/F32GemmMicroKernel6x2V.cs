@@ -48,7 +48,10 @@ public static unsafe class F32GemmMicroKernel6x2V
             c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = TOps.Zero;
         }
 
-        for (int k = 0; k < kc; k++)
+        // Two k per iteration: the loop's own instructions (offset load, address, counter, branch) are a fifth of
+        // each iteration's at one k, enough to keep the front end from issuing the 12 FMAs every 6 cycles.
+        int k = 0;
+        for (; k + 1 < kc; k += 2)
         {
             float* bk = b + offsets[k];
             TVec b0 = TOps.Load(bk), b1 = TOps.Load(bk + v);
@@ -59,7 +62,27 @@ public static unsafe class F32GemmMicroKernel6x2V
             x = TOps.Splat(a[3]); c3_0 = TOps.MulAdd(x, b0, c3_0); c3_1 = TOps.MulAdd(x, b1, c3_1);
             x = TOps.Splat(a[4]); c4_0 = TOps.MulAdd(x, b0, c4_0); c4_1 = TOps.MulAdd(x, b1, c4_1);
             x = TOps.Splat(a[5]); c5_0 = TOps.MulAdd(x, b0, c5_0); c5_1 = TOps.MulAdd(x, b1, c5_1);
-            a += 6;
+            bk = b + offsets[k + 1];
+            b0 = TOps.Load(bk); b1 = TOps.Load(bk + v);
+            x = TOps.Splat(a[6]); c0_0 = TOps.MulAdd(x, b0, c0_0); c0_1 = TOps.MulAdd(x, b1, c0_1);
+            x = TOps.Splat(a[7]); c1_0 = TOps.MulAdd(x, b0, c1_0); c1_1 = TOps.MulAdd(x, b1, c1_1);
+            x = TOps.Splat(a[8]); c2_0 = TOps.MulAdd(x, b0, c2_0); c2_1 = TOps.MulAdd(x, b1, c2_1);
+            x = TOps.Splat(a[9]); c3_0 = TOps.MulAdd(x, b0, c3_0); c3_1 = TOps.MulAdd(x, b1, c3_1);
+            x = TOps.Splat(a[10]); c4_0 = TOps.MulAdd(x, b0, c4_0); c4_1 = TOps.MulAdd(x, b1, c4_1);
+            x = TOps.Splat(a[11]); c5_0 = TOps.MulAdd(x, b0, c5_0); c5_1 = TOps.MulAdd(x, b1, c5_1);
+            a += 12;
+        }
+        if (k < kc)
+        {
+            float* bk = b + offsets[k];
+            TVec b0 = TOps.Load(bk), b1 = TOps.Load(bk + v);
+            TVec x;
+            x = TOps.Splat(a[0]); c0_0 = TOps.MulAdd(x, b0, c0_0); c0_1 = TOps.MulAdd(x, b1, c0_1);
+            x = TOps.Splat(a[1]); c1_0 = TOps.MulAdd(x, b0, c1_0); c1_1 = TOps.MulAdd(x, b1, c1_1);
+            x = TOps.Splat(a[2]); c2_0 = TOps.MulAdd(x, b0, c2_0); c2_1 = TOps.MulAdd(x, b1, c2_1);
+            x = TOps.Splat(a[3]); c3_0 = TOps.MulAdd(x, b0, c3_0); c3_1 = TOps.MulAdd(x, b1, c3_1);
+            x = TOps.Splat(a[4]); c4_0 = TOps.MulAdd(x, b0, c4_0); c4_1 = TOps.MulAdd(x, b1, c4_1);
+            x = TOps.Splat(a[5]); c5_0 = TOps.MulAdd(x, b0, c5_0); c5_1 = TOps.MulAdd(x, b1, c5_1);
         }
 
         if ((mode & F32GemmTile.Finish) != 0)

@@ -198,6 +198,23 @@ public class ConvGemmTests
     }
 
     [Fact]
+    public void DeepPointwiseLayersPackBOverSeveralColumnBlocksAndPanelGroups()
+    {
+        // The default blocking of a MobileNet-sized pointwise layer: 2 K blocks of 128, 289 pixels in 2 column blocks,
+        // and 200 channels in 2 panel groups on the 6-row kernels (one group of 17 panels on the 12-row ones).
+        var c = new ConvCase(1, 256, 200, 1, [17, 17], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true,
+            new FusedActivation(ActivationKind.Clip, 0, 6));
+        foreach (var (name, make) in Kernels())
+        {
+            var conv = Assert.IsType<F32ConvGemm>(Check(c, 5, make, name, ConvLoweringChoice.ChannelMajor).Conv);
+            Assert.True(conv.PacksB);
+            Assert.Equal(128, conv.KBlock);
+            Assert.True(conv.Blocks > 1, $"{name}: {conv.Blocks} column block(s)");
+            if (conv.Kernel.Rows == 6) Assert.True(conv.PanelGroup * 6 < c.M, $"{name}: panel group of {conv.PanelGroup}");
+        }
+    }
+
+    [Fact]
     public void UnpaddedStrideOneReadsTheInputInPlaceOnlyWhenItMayReadPastIt()
     {
         var pointwise = new ConvCase(1, 8, 6, 1, [5, 7], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", false, FusedActivation.None);
