@@ -7,9 +7,11 @@ namespace Cnnrt.Kernels.F32Depthwise;
 
 /// <summary>
 /// Depthwise 2-D convolution (and 1-D, as a height-1 plane) in NCHW: group = C = M, one filter per channel. Any
-/// kernel size, stride, dilation and padding: each (image, channel) plane is copied into a <see cref="PaddedPlane"/>
-/// and computed by <see cref="WindowRowKernel"/>, vectorized along the output width, with the bias as the
-/// accumulator's start and the fused activation at the store. Weights and bias are copied at plan time.
+/// kernel size, stride, dilation and padding, two ways (<see cref="UseChannelBlocks"/>): blocks of channels transposed
+/// into a <see cref="ChannelBlockPlane"/> and computed by <see cref="ChannelBlockDepthwise"/>, one vector per output
+/// pixel; or each (image, channel) plane copied into a <see cref="PaddedPlane"/> and computed by
+/// <see cref="WindowRowKernel"/>, vectorized along the output width. Both start the accumulator at the bias and apply
+/// the fused activation at the store. Weights and bias are copied (and regrouped per block) at plan time.
 /// </summary>
 public static class F32DepthwiseConv
 {
@@ -39,9 +41,49 @@ public static class F32DepthwiseConv
         float[] weights, float[] bias, string nodeName, string opType) : IActivatedStepFactory
     {
         public Step Create<V, TVec, TAct>(TAct activation)
-            where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation =>
-            new DepthwiseConvStep<V, TVec, TAct>(x, y, batch, channels, new PaddedPlane(h, w, 0f, V.Count), weights, bias, activation)
+            where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+        {
+            if (UseChannelBlocks(w))
+            {
+                var (packedWeights, packedBias) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
+                return new DepthwiseChannelBlockStep<V, TVec, TAct>(x, y, batch, channels, new ChannelBlockPlane(h, w, 0f, V.Count),
+                    packedWeights, packedBias, activation) { NodeName = nodeName, OpType = opType };
+            }
+            return new DepthwiseConvStep<V, TVec, TAct>(x, y, batch, channels, new PaddedPlane(h, w, 0f, V.Count), weights, bias, activation)
             { NodeName = nodeName, OpType = opType };
+        }
+    }
+
+    /// <summary>
+    /// Channels in the lanes (<see cref="ChannelBlockPlane"/>) for strided convolutions and for rows up to 32 outputs:
+    /// there a row kernel fills vectors only partly, or pays a stride-2 split and a narrow copy-out per channel, that
+    /// cost more than the two transposes. Wider stride-1 rows keep the row kernel, whose padded copy is a plain row
+    /// copy (measured on AVX2, MobileNetV2/EfficientNet-B0/ShuffleNetV2: 56×56 and 112×112 stride 1 were 10–20% slower
+    /// with channel blocks, every other depthwise layer faster, 7×7 ones 2.5–3.5×).
+    /// </summary>
+    internal static bool UseChannelBlocks(Reference.SpatialAxis w) => w.Stride > 1 || w.Output <= 32;
+
+    private sealed class DepthwiseChannelBlockStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockPlane plane,
+        float[] weights, float[] bias, TAct activation) : Step
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        private readonly int taps = plane.Taps.Length;
+
+        public override void Run()
+        {
+            var input = x.ReadOnly;
+            var output = y.Span;
+            int c = V.Count, inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
+            for (int n = 0; n < batch; n++)
+                for (int c0 = 0; c0 < channels; c0 += c)
+                {
+                    int block = c0 / c, count = Math.Min(c, channels - c0), p = n * channels + c0;
+                    plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
+                    ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
+                        bias.AsSpan(block * c, c), activation);
+                    plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
+                }
+        }
     }
 
     private sealed class DepthwiseConvStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, PaddedPlane plane,

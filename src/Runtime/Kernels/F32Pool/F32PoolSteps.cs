@@ -60,8 +60,48 @@ public static class F32PoolSteps
         : IVectorStepFactory
     {
         public Step Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct =>
-            new MaxPoolStep<V, TVec>(x, y, planes, new PaddedPlane(h, w, float.NegativeInfinity, V.Count), EmptyWindows(h), EmptyWindows(w))
-            { NodeName = nodeName, OpType = opType };
+            UseChannelBlocks(w, V.Count)
+                ? new ChannelBlockMaxPoolStep<V, TVec>(x, y, planes, new ChannelBlockPlane(h, w, float.NegativeInfinity, V.Count),
+                    EmptyWindows(h), EmptyWindows(w)) { NodeName = nodeName, OpType = opType }
+                : new MaxPoolStep<V, TVec>(x, y, planes, new PaddedPlane(h, w, float.NegativeInfinity, V.Count), EmptyWindows(h), EmptyWindows(w))
+                { NodeName = nodeName, OpType = opType };
+    }
+
+    /// <summary>
+    /// Planes in the lanes (<see cref="ChannelBlockPlane"/>) where output rows are narrower than two vectors; wider
+    /// rows keep the row kernel (measured on AVX2, SqueezeNet's 3×3 s2 pools: 13 wide 0.069 → 0.051 ms, 27 wide even,
+    /// 55 wide 20% slower with blocks).
+    /// </summary>
+    internal static bool UseChannelBlocks(SpatialAxis w, int vectorCount) => w.Output < 2 * vectorCount;
+
+    /// <summary>Patches the outputs whose window has no tap inside the input to the reference's float.MinValue.</summary>
+    private static void PatchEmptyWindows(Span<float> yPlane, int outH, int outW, int[] emptyRows, int[] emptyColumns)
+    {
+        foreach (int oh in emptyRows) yPlane.Slice(oh * outW, outW).Fill(float.MinValue);
+        foreach (int ow in emptyColumns)
+            for (int oh = 0; oh < outH; oh++) yPlane[oh * outW + ow] = float.MinValue;
+    }
+
+    private sealed class ChannelBlockMaxPoolStep<V, TVec>(Slot x, Slot y, int planes, ChannelBlockPlane plane, int[] emptyRows,
+        int[] emptyColumns) : Step
+        where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        public override void Run()
+        {
+            var input = x.ReadOnly;
+            var output = y.Span;
+            int c = V.Count, inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
+            for (int p = 0; p < planes; p += c)
+            {
+                int count = Math.Min(c, planes - p);
+                plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
+                ChannelBlockMax.Compute<V, TVec>(plane);
+                plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
+            }
+            if (emptyRows.Length + emptyColumns.Length == 0) return;
+            for (int p = 0; p < planes; p++)
+                PatchEmptyWindows(output.Slice(p * outSize, outSize), plane.OutH, plane.OutW, emptyRows, emptyColumns);
+        }
     }
 
     private sealed class MaxPoolStep<V, TVec>(Slot x, Slot y, int planes, PaddedPlane plane, int[] emptyRows, int[] emptyColumns) : Step
@@ -80,9 +120,7 @@ public static class F32PoolSteps
                 plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
                 var yPlane = output.Slice(p * outSize, outSize);
                 WindowRowKernel.Plane<V, TVec, MaxWindow>(plane, default, tapFactors, yPlane);
-                foreach (int oh in emptyRows) yPlane.Slice(oh * outW, outW).Fill(float.MinValue);
-                foreach (int ow in emptyColumns)
-                    for (int oh = 0; oh < plane.OutH; oh++) yPlane[oh * outW + ow] = float.MinValue;
+                PatchEmptyWindows(yPlane, plane.OutH, outW, emptyRows, emptyColumns);
             }
         }
     }

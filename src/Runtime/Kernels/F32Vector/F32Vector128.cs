@@ -46,6 +46,50 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref float source, nint sourceStride, ref float destination, nint destinationStride)
+    {
+        var r0 = Vector128.LoadUnsafe(ref source);
+        var r1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
+        var r2 = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
+        var r3 = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
+        Vector128<float> o0, o1, o2, o3;
+        if (Sse.IsSupported)
+        {
+            // (r0₀ r1₀ r0₁ r1₁), (r0₂ r1₂ r0₃ r1₃), likewise r2/r3; then the 64-bit halves pair up.
+            var t0 = Sse.UnpackLow(r0, r1);
+            var t1 = Sse.UnpackHigh(r0, r1);
+            var t2 = Sse.UnpackLow(r2, r3);
+            var t3 = Sse.UnpackHigh(r2, r3);
+            o0 = Sse.MoveLowToHigh(t0, t2);
+            o1 = Sse.MoveHighToLow(t2, t0);
+            o2 = Sse.MoveLowToHigh(t1, t3);
+            o3 = Sse.MoveHighToLow(t3, t1);
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            var t0 = AdvSimd.Arm64.ZipLow(r0, r1).AsDouble();
+            var t1 = AdvSimd.Arm64.ZipHigh(r0, r1).AsDouble();
+            var t2 = AdvSimd.Arm64.ZipLow(r2, r3).AsDouble();
+            var t3 = AdvSimd.Arm64.ZipHigh(r2, r3).AsDouble();
+            o0 = AdvSimd.Arm64.ZipLow(t0, t2).AsSingle();
+            o1 = AdvSimd.Arm64.ZipHigh(t0, t2).AsSingle();
+            o2 = AdvSimd.Arm64.ZipLow(t1, t3).AsSingle();
+            o3 = AdvSimd.Arm64.ZipHigh(t1, t3).AsSingle();
+        }
+        else
+        {
+            o0 = Vector128.Create(r0.GetElement(0), r1.GetElement(0), r2.GetElement(0), r3.GetElement(0));
+            o1 = Vector128.Create(r0.GetElement(1), r1.GetElement(1), r2.GetElement(1), r3.GetElement(1));
+            o2 = Vector128.Create(r0.GetElement(2), r1.GetElement(2), r2.GetElement(2), r3.GetElement(2));
+            o3 = Vector128.Create(r0.GetElement(3), r1.GetElement(3), r2.GetElement(3), r3.GetElement(3));
+        }
+        o0.StoreUnsafe(ref destination);
+        o1.StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
+        o2.StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
+        o3.StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

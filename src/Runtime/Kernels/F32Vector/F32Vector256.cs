@@ -44,6 +44,53 @@ public readonly struct F32Vector256 : IF32Vector<Vector256<float>>
         }
     }
 
+    public static void Transpose(ref float source, nint sourceStride, ref float destination, nint destinationStride)
+    {
+        if (!Avx.IsSupported)
+        {
+            // The four 4×4 quarters, the off-diagonal ones swapped.
+            F32Vector128.Transpose(ref source, sourceStride, ref destination, destinationStride);
+            F32Vector128.Transpose(ref Unsafe.Add(ref source, 4), sourceStride, ref Unsafe.Add(ref destination, 4 * destinationStride), destinationStride);
+            F32Vector128.Transpose(ref Unsafe.Add(ref source, 4 * sourceStride), sourceStride, ref Unsafe.Add(ref destination, 4), destinationStride);
+            F32Vector128.Transpose(ref Unsafe.Add(ref source, 4 * sourceStride + 4), sourceStride,
+                ref Unsafe.Add(ref destination, 4 * destinationStride + 4), destinationStride);
+            return;
+        }
+        var r0 = Vector256.LoadUnsafe(ref source);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 4 * sourceStride));
+        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 5 * sourceStride));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 6 * sourceStride));
+        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 7 * sourceStride));
+        // Within each 128-bit half: a 4×4 transpose of rows 0-3 and of rows 4-7; then the halves are exchanged.
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0b01_00_01_00);
+        var s1 = Avx.Shuffle(t0, t2, 0b11_10_11_10);
+        var s2 = Avx.Shuffle(t1, t3, 0b01_00_01_00);
+        var s3 = Avx.Shuffle(t1, t3, 0b11_10_11_10);
+        var s4 = Avx.Shuffle(t4, t6, 0b01_00_01_00);
+        var s5 = Avx.Shuffle(t4, t6, 0b11_10_11_10);
+        var s6 = Avx.Shuffle(t5, t7, 0b01_00_01_00);
+        var s7 = Avx.Shuffle(t5, t7, 0b11_10_11_10);
+        Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
+        Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
+        Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+        Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 4 * destinationStride));
+        Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 5 * destinationStride));
+        Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 6 * destinationStride));
+        Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 7 * destinationStride));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
 

@@ -43,6 +43,17 @@ public readonly struct F32Vector512 : IF32Vector<Vector512<float>>
         }
     }
 
+    /// <summary>As four 8×8 transposes, the off-diagonal quarters swapped (AVX2 shuffles; a transpose is a small
+    /// part of the kernels that use it).</summary>
+    public static void Transpose(ref float source, nint sourceStride, ref float destination, nint destinationStride)
+    {
+        F32Vector256.Transpose(ref source, sourceStride, ref destination, destinationStride);
+        F32Vector256.Transpose(ref Unsafe.Add(ref source, 8), sourceStride, ref Unsafe.Add(ref destination, 8 * destinationStride), destinationStride);
+        F32Vector256.Transpose(ref Unsafe.Add(ref source, 8 * sourceStride), sourceStride, ref Unsafe.Add(ref destination, 8), destinationStride);
+        F32Vector256.Transpose(ref Unsafe.Add(ref source, 8 * sourceStride + 8), sourceStride,
+            ref Unsafe.Add(ref destination, 8 * destinationStride + 8), destinationStride);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
 

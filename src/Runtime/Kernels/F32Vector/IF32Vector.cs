@@ -26,6 +26,14 @@ public interface IF32Vector<TVec> where TVec : struct
     /// </summary>
     static abstract void Deinterleave(ref float source, out TVec even, out TVec odd);
 
+    /// <summary>
+    /// Transposes a <see cref="Count"/>×<see cref="Count"/> block: the <see cref="Count"/> vectors at
+    /// <c>source + i·sourceStride</c> become the vectors at <c>destination + j·destinationStride</c>, lane j of source
+    /// vector i going to lane i of destination vector j (how planes of channels become channel-interleaved pixels and
+    /// back). The blocks must not overlap.
+    /// </summary>
+    static abstract void Transpose(ref float source, nint sourceStride, ref float destination, nint destinationStride);
+
     static abstract TVec Add(TVec a, TVec b);
     static abstract TVec Subtract(TVec a, TVec b);
     static abstract TVec Multiply(TVec a, TVec b);

@@ -8,8 +8,9 @@ using static Cnnrt.Tests.Operators.Nn.NnTestUtil;
 namespace Cnnrt.Tests.Kernels.F32Depthwise;
 
 /// <summary>
-/// The depthwise convolution kernel on every vector path against the reference step: random shapes (odd widths
-/// 1..37, channels 1..33, batch 1..2, 1-D and 2-D), kernels 1..7 (mostly 3 and 5, some non-square), strides 1..3,
+/// The depthwise convolution kernel on every vector path against the reference step: random shapes (widths 1..37,
+/// some up to 70 so that stride-1 rows wide enough for the row kernel occur beside the channel-block kernel's cases,
+/// channels 1..33, batch 1..2, 1-D and 2-D), kernels 1..7 (mostly 3 and 5, some non-square), strides 1..3,
 /// dilations 1..2, every padding form (explicit asymmetric, SAME_UPPER/LOWER, VALID), with and without bias, each
 /// fused activation.
 /// </summary>
@@ -47,7 +48,7 @@ public class DepthwiseConvTests
             if (autoPad == "NOTSET") { pads[a] = rng.Next(k[a]); pads[a + rank] = rng.Next(k[a]); }
             int dk = d[a] * (k[a] - 1) + 1;
             int min = autoPad is "SAME_UPPER" or "SAME_LOWER" ? 1 : Math.Max(1, dk - pads[a] - pads[a + rank]);
-            int max = a == rank - 1 ? 37 : 19;
+            int max = a == rank - 1 ? (rng.Next(3) == 0 ? 70 : 37) : 19;
             inDims[a] = rng.Next(min, Math.Max(min, max) + 1);
         }
         return new Case(rng.Next(1, 3), rng.Next(1, 34), inDims, k, s, d, pads, autoPad, rng.Next(2) == 0,
@@ -95,6 +96,24 @@ public class DepthwiseConvTests
         for (int i = 0; i < e.Length; i++)
             Assert.True(MathF.Abs(e[i] - a[i]) <= 1.5f * bound + 4e-7f * MathF.Abs(e[i]),
                 $"{c} on {isa}: element {i}: reference {e[i]:R}, {a[i]:R} (bound {bound})");
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorKernelRunner.IsaData), MemberType = typeof(VectorKernelRunner))]
+    public void TheRandomCasesCoverBothKernels(KernelIsa isa)
+    {
+        int blocks = 0, rows = 0;
+        for (int seed = 0; seed < 120; seed++)
+        {
+            var c = Generate(seed);
+            var x = Random([c.N, c.C, .. c.In], 1);
+            var w = Random([c.C, 1, .. c.Kernel], 2);
+            Tensor?[] inputs = c.Bias ? [x, w, Random([c.C], 3)] : [x, w];
+            var (step, _) = VectorKernelRunner.Build(NodeFor(c), 13, isa, inputs, 1, 2);
+            if (step.GetType().Name.StartsWith("DepthwiseChannelBlockStep")) blocks++;
+            else if (step.GetType().Name.StartsWith("DepthwiseConvStep")) rows++;
+        }
+        Assert.True(blocks >= 20 && rows >= 10, $"{isa}: {blocks} channel-block cases, {rows} row-kernel cases");
     }
 
     [Theory]

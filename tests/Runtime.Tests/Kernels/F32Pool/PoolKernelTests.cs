@@ -80,6 +80,22 @@ public class PoolKernelTests
 
     [Theory]
     [MemberData(nameof(VectorKernelRunner.IsaData), MemberType = typeof(VectorKernelRunner))]
+    public void TheRandomMaxPoolCasesCoverBothKernels(KernelIsa isa)
+    {
+        int blocks = 0, rows = 0;
+        for (int seed = 0; seed < 150; seed++)
+        {
+            var c = Generate(seed);
+            if (!c.Max) continue;
+            var (step, _) = VectorKernelRunner.Build(NodeFor(c), 19, isa, [Random([c.N, c.C, .. c.In], 1)]);
+            if (step.GetType().Name.StartsWith("ChannelBlockMaxPoolStep")) blocks++;
+            else if (step.GetType().Name.StartsWith("MaxPoolStep")) rows++;
+        }
+        Assert.True(blocks >= 10 && rows >= 5, $"{isa}: {blocks} channel-block cases, {rows} row-kernel cases");
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorKernelRunner.IsaData), MemberType = typeof(VectorKernelRunner))]
     public void MaxPoolWindowsEntirelyInPaddingGiveTheLowestFloat(KernelIsa isa)
     {
         // Kernel 1 with padding 2: the border outputs see only padding (the reference's T.MinValue).

@@ -34,6 +34,30 @@ public class VectorOpsTests
     }
 
     [Fact]
+    public void TransposeSwapsLanesAndVectorsWithStrides()
+    {
+        Check<F32Vector128, Vector128<float>>();
+        Check<F32Vector256, Vector256<float>>();
+        Check<F32Vector512, Vector512<float>>();
+
+        static void Check<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct
+        {
+            // Strides wider than a vector (and different on each side), so a mixed-up stride shows.
+            int c = V.Count, sourceStride = c + 3, destinationStride = 2 * c + 1;
+            var source = Enumerable.Range(0, c * sourceStride).Select(i => i + 0.25f).ToArray();
+            var destination = new float[c * destinationStride + 1];
+            Array.Fill(destination, float.NaN);
+            V.Transpose(ref source[0], sourceStride, ref destination[0], destinationStride);
+            for (int j = 0; j < c; j++)
+            {
+                for (int i = 0; i < c; i++) Assert.Equal(source[i * sourceStride + j], destination[j * destinationStride + i]);
+                for (int i = c; i < destinationStride && j * destinationStride + i < destination.Length; i++)
+                    Assert.True(float.IsNaN(destination[j * destinationStride + i]), $"lane {i} of vector {j} written");
+            }
+        }
+    }
+
+    [Fact]
     public void Pow2CoversTheNormalExponents()
     {
         Check<F32Vector128, Vector128<float>>();

@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cnnrt.Kernels.F32Vector;
+using Cnnrt.Kernels.F32Window;
+
+namespace Cnnrt.Kernels.F32Depthwise;
+
+/// <summary>
+/// Depthwise convolution of one block of channels in a <see cref="ChannelBlockPlane"/>: each output pixel is one
+/// vector (the block's channels), started at the biases, one FMA per tap with the tap's weights of those channels, the
+/// fused activation applied before the store. Four pixels at a time, so four independent FMA chains hide the latency
+/// and each weight vector loaded serves four.
+/// </summary>
+internal static class ChannelBlockDepthwise
+{
+    /// <param name="weights">The block's weights, tap-major: tap t's lanes at t·Count (zero for missing channels).</param>
+    /// <param name="bias">The block's biases, one vector.</param>
+    public static void Compute<V, TVec, TAct>(ChannelBlockPlane plane, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        int c = V.Count;
+        ReadOnlySpan<int> taps = plane.Taps;
+        ReadOnlySpan<int> windows = plane.Windows;
+        weights = weights[..(taps.Length * c)];
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float src = ref MemoryMarshal.GetArrayDataReference(plane.Buffer);
+        ref float dst = ref MemoryMarshal.GetArrayDataReference(plane.Output);
+        var b = V.Load(ref MemoryMarshal.GetReference(bias[..c]));
+        int p = 0;
+        for (; p + 3 < windows.Length; p += 4)
+        {
+            ref float s0 = ref Unsafe.Add(ref src, windows[p]);
+            ref float s1 = ref Unsafe.Add(ref src, windows[p + 1]);
+            ref float s2 = ref Unsafe.Add(ref src, windows[p + 2]);
+            ref float s3 = ref Unsafe.Add(ref src, windows[p + 3]);
+            TVec a0 = b, a1 = b, a2 = b, a3 = b;
+            for (int t = 0; t < taps.Length; t++)
+            {
+                var f = V.Load(ref Unsafe.Add(ref w, t * c));
+                int o = taps[t];
+                a0 = V.MultiplyAdd(V.Load(ref Unsafe.Add(ref s0, o)), f, a0);
+                a1 = V.MultiplyAdd(V.Load(ref Unsafe.Add(ref s1, o)), f, a1);
+                a2 = V.MultiplyAdd(V.Load(ref Unsafe.Add(ref s2, o)), f, a2);
+                a3 = V.MultiplyAdd(V.Load(ref Unsafe.Add(ref s3, o)), f, a3);
+            }
+            ref float d = ref Unsafe.Add(ref dst, p * c);
+            V.Store(activation.Apply<V, TVec>(a0), ref d);
+            V.Store(activation.Apply<V, TVec>(a1), ref Unsafe.Add(ref d, c));
+            V.Store(activation.Apply<V, TVec>(a2), ref Unsafe.Add(ref d, 2 * c));
+            V.Store(activation.Apply<V, TVec>(a3), ref Unsafe.Add(ref d, 3 * c));
+        }
+        for (; p < windows.Length; p++)
+        {
+            ref float s = ref Unsafe.Add(ref src, windows[p]);
+            var a = b;
+            for (int t = 0; t < taps.Length; t++)
+                a = V.MultiplyAdd(V.Load(ref Unsafe.Add(ref s, taps[t])), V.Load(ref Unsafe.Add(ref w, t * c)), a);
+            V.Store(activation.Apply<V, TVec>(a), ref Unsafe.Add(ref dst, p * c));
+        }
+    }
+
+    /// <summary>
+    /// Weights [C][taps] and biases [C] regrouped per block of <paramref name="lanes"/> channels: weights [block][tap][lane],
+    /// biases [block][lane], zeros for the lanes past the last channel.
+    /// </summary>
+    public static (float[] Weights, float[] Bias) Pack(float[] weights, float[] bias, int channels, int taps, int lanes)
+    {
+        int blocks = (channels + lanes - 1) / lanes;
+        var w = new float[blocks * taps * lanes];
+        var b = new float[blocks * lanes];
+        for (int ch = 0; ch < channels; ch++)
+        {
+            int block = ch / lanes, lane = ch % lanes;
+            b[block * lanes + lane] = bias[ch];
+            for (int t = 0; t < taps; t++) w[(block * taps + t) * lanes + lane] = weights[ch * taps + t];
+        }
+        return (w, b);
+    }
+}

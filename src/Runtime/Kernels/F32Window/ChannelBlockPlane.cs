@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cnnrt.Kernels.F32Vector;
+using Cnnrt.Kernels.Reference;
+
+namespace Cnnrt.Kernels.F32Window;
+
+/// <summary>
+/// The scratch of a sliding-window op (depthwise Conv, MaxPool) that puts channels in the vector lanes: a block of
+/// <c>V.Count</c> channel planes is transposed into one padded plane of pixels, each pixel the <c>V.Count</c> channels'
+/// values side by side, so every tap of every output is one vector load and one vector op for all the block's
+/// channels, whatever the plane's width, stride or dilation. Outputs are computed as pixel vectors into
+/// <see cref="Output"/> and transposed back into the channels' output planes.
+/// <para>
+/// For planes narrower than a vector this wastes no lanes (a row kernel computes a 7-wide row in an 8-wide vector and
+/// copies it out element by element) and needs no per-channel padding pass; the price is the two transposes, a few
+/// shuffles per pixel vector, which on small planes cost less than what they save.
+/// </para>
+/// <para>
+/// The padding (and the room past the last window) is filled with <c>padValue</c> once, at plan time: runs overwrite
+/// only the input positions, which never move. In a block of fewer channels than lanes, the extra lanes keep whatever
+/// an earlier block left there (finite or not, they are never stored).
+/// </para>
+/// </summary>
+public sealed class ChannelBlockPlane
+{
+    private readonly int lanes, padTop, padLeft, cols;
+    /// <summary>Scratch pixel (not float) index of each input pixel, row-major.</summary>
+    private readonly int[] inputPixels;
+    /// <summary>One transposed block of pixels for inputs narrower than a vector (then scattered to their pixels).</summary>
+    private readonly float[] tile;
+
+    /// <param name="vectorCount">Floats per vector of the kernel that reads the plane: the channels of a block.</param>
+    public ChannelBlockPlane(SpatialAxis h, SpatialAxis w, float padValue, int vectorCount)
+    {
+        lanes = vectorCount;
+        InH = h.Input;
+        InW = w.Input;
+        OutH = h.Output;
+        OutW = w.Output;
+        padTop = h.PadBegin;
+        padLeft = w.PadBegin;
+        int rows = Math.Max(h.PadBegin + h.Input, (h.Output - 1) * h.Stride + (h.Kernel - 1) * h.Dilation + 1);
+        cols = Math.Max(w.PadBegin + w.Input, (w.Output - 1) * w.Stride + (w.Kernel - 1) * w.Dilation + 1);
+        Buffer = new float[checked(rows * cols * lanes)];
+        Array.Fill(Buffer, padValue);
+        Output = new float[checked(OutH * OutW * lanes)];
+        tile = new float[lanes * lanes];
+
+        Taps = new int[h.Kernel * w.Kernel];
+        for (int kh = 0; kh < h.Kernel; kh++)
+            for (int kw = 0; kw < w.Kernel; kw++)
+                Taps[kh * w.Kernel + kw] = (kh * h.Dilation * cols + kw * w.Dilation) * lanes;
+        Windows = new int[OutH * OutW];
+        for (int oh = 0; oh < OutH; oh++)
+            for (int ow = 0; ow < OutW; ow++)
+                Windows[oh * OutW + ow] = (oh * h.Stride * cols + ow * w.Stride) * lanes;
+        inputPixels = new int[InH * InW];
+        for (int ih = 0; ih < InH; ih++)
+            for (int iw = 0; iw < InW; iw++)
+                inputPixels[ih * InW + iw] = (ih + padTop) * cols + iw + padLeft;
+    }
+
+    public int InH { get; }
+    public int InW { get; }
+    public int OutH { get; }
+    public int OutW { get; }
+    public int InputPlaneSize => InH * InW;
+    public int OutputPlaneSize => OutH * OutW;
+    /// <summary>The padded input plane, channel-interleaved: pixel (row, column) at (row·columns + column)·lanes.</summary>
+    public float[] Buffer { get; }
+    /// <summary>The output pixels, channel-interleaved, row-major: what the kernel writes and <see cref="Store"/> reads.</summary>
+    public float[] Output { get; }
+    /// <summary>Scratch offset (floats) of each tap, kh-major as the weights, relative to its window's first tap.</summary>
+    public int[] Taps { get; }
+    /// <summary>Scratch offset (floats) of each output pixel's first tap, row-major.</summary>
+    public int[] Windows { get; }
+
+    /// <summary>
+    /// Copies the <paramref name="channels"/> (≤ lanes) consecutive input planes starting at <paramref name="x"/>'s
+    /// start into the scratch's input pixels, lane i holding channel i.
+    /// </summary>
+    public void Fill<V, TVec>(ReadOnlySpan<float> x, int channels) where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        int c = lanes, inSize = InputPlaneSize;
+        ref float src = ref MemoryMarshal.GetReference(x);
+        ref float dst = ref MemoryMarshal.GetArrayDataReference(Buffer);
+        ReadOnlySpan<int> pixels = inputPixels;
+        if (channels < c || inSize < c)
+        {
+            for (int ch = 0; ch < channels; ch++)
+                for (int p = 0; p < inSize; p++)
+                    Unsafe.Add(ref dst, pixels[p] * c + ch) = Unsafe.Add(ref src, ch * inSize + p);
+            return;
+        }
+        if (InW >= c)
+        {
+            // Whole rows of pixels: each block of columns is transposed straight into its padded row; the last block
+            // is shifted back to end at the row's end (it rewrites a few pixels with the same values).
+            for (int ih = 0; ih < InH; ih++)
+                for (int iw = 0; ; iw += c)
+                {
+                    if (iw > InW - c) iw = InW - c;
+                    int at = ih * InW + iw;
+                    V.Transpose(ref Unsafe.Add(ref src, at), inSize, ref Unsafe.Add(ref dst, pixels[at] * c), c);
+                    if (iw == InW - c) break;
+                }
+            return;
+        }
+        // Rows narrower than a vector: blocks of consecutive pixels across rows, through the tile.
+        ref float t = ref MemoryMarshal.GetArrayDataReference(tile);
+        for (int p = 0; ; p += c)
+        {
+            if (p > inSize - c) p = inSize - c;
+            V.Transpose(ref Unsafe.Add(ref src, p), inSize, ref t, c);
+            for (int i = 0; i < c; i++) V.Store(V.Load(ref Unsafe.Add(ref t, i * c)), ref Unsafe.Add(ref dst, pixels[p + i] * c));
+            if (p == inSize - c) return;
+        }
+    }
+
+    /// <summary>Transposes <see cref="Output"/> back into the <paramref name="channels"/> (≤ lanes) output planes at
+    /// <paramref name="y"/>'s start.</summary>
+    public void Store<V, TVec>(Span<float> y, int channels) where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        int c = lanes, outSize = OutputPlaneSize;
+        ref float src = ref MemoryMarshal.GetArrayDataReference(Output);
+        ref float dst = ref MemoryMarshal.GetReference(y);
+        if (channels < c || outSize < c)
+        {
+            for (int ch = 0; ch < channels; ch++)
+                for (int p = 0; p < outSize; p++)
+                    Unsafe.Add(ref dst, ch * outSize + p) = Unsafe.Add(ref src, p * c + ch);
+            return;
+        }
+        for (int p = 0; ; p += c)
+        {
+            if (p > outSize - c) p = outSize - c;
+            V.Transpose(ref Unsafe.Add(ref src, p * c), c, ref Unsafe.Add(ref dst, p), outSize);
+            if (p == outSize - c) return;
+        }
+    }
+}
