@@ -1,6 +1,7 @@
 using System.Numerics;
 using Cnnrt.Graph;
 using Cnnrt.Kernels;
+using Cnnrt.Kernels.F32Pool;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
 
@@ -88,8 +89,20 @@ public sealed class ReduceOperator : ElementwiseOperator
     public override Step CreateStep(StepContext context)
     {
         var r = Resolve(context.InputInfos);
+        // A mean or max over the trailing axes (a global pool over H, W as ShuffleNet writes it) is one contiguous
+        // reduction per leading index: the vector global-pool kernel.
+        if (kind is ReduceKind.Mean or ReduceKind.Max && r.Reduced is { } reduced && ReducesTrailingAxes(reduced) && r.GroupSize > 0
+            && F32PoolSteps.TryGlobalPool(context.Isa, kind == ReduceKind.Max, context.Inputs[0], context.Outputs[0],
+                context.InputInfos[0]!.Count / r.GroupSize, r.GroupSize, Node.Name, Node.OpType) is { } pool)
+            return pool;
         var nest = r.Reduced is null ? null : ReduceReference.Nest(context.InputInfos[0]!.Shape, r.Reduced);
         return new ReduceStep(kind, context.Inputs[0], context.Outputs[0], nest, r.GroupSize) { NodeName = Node.Name, OpType = Node.OpType };
+    }
+
+    private static bool ReducesTrailingAxes(bool[] reduced)
+    {
+        int first = Array.IndexOf(reduced, true);
+        return first >= 0 && Array.IndexOf(reduced, false, first) < 0;
     }
 
     public override Tensor[] Evaluate(Tensor?[] inputs)

@@ -130,4 +130,39 @@ public class PoolKernelTests
                 $"{op} {string.Join("x", shape)} on {isa}: plane {p}: reference {expected.Floats[p]:R}, got {actual.Floats[p]:R}");
         }
     }
+
+    public static IEnumerable<object[]> TrailingReduceCases() =>
+        from isa in VectorKernelRunner.FastIsas
+        from op in new[] { "ReduceMean", "ReduceMax" }
+        from axes in new[] { new[] { 2, 3 }, [-1], [1, 2, 3], [3, 2] }
+        from keep in new[] { 0, 1 }
+        select new object[] { isa, op, axes, keep };
+
+    [Theory]
+    [MemberData(nameof(TrailingReduceCases))]
+    public void ReductionsOverTrailingAxesRunAsGlobalPools(KernelIsa isa, string op, int[] axes, int keepDims)
+    {
+        // ShuffleNet's global mean is ReduceMean over H, W: the global-pool kernel, with its accumulation bound.
+        var x = Random([2, 5, 7, 9], axes.Sum() + keepDims, -3, 3);
+        Node NodeFor() => Node(op, 1, 1, Ints("axes", axes.Select(a => (long)a).ToArray()), Int("keepdims", keepDims));
+        var expected = VectorKernelRunner.Run(NodeFor(), 13, KernelIsa.Reference, [x]);
+        var (step, _) = VectorKernelRunner.Build(NodeFor(), 13, isa, [x]);
+        Assert.Contains("GlobalPoolStep", step.GetType().Name);
+        var actual = VectorKernelRunner.Run(NodeFor(), 13, isa, [x]);
+        AssertShape(expected.Shape, actual);
+        int n = x.Length / expected.Length;
+        float bound = op == "ReduceMax" ? 0 : 2 * 6e-8f * 3 * n;
+        for (int p = 0; p < expected.Length; p++)
+            Assert.True(MathF.Abs(expected.Floats[p] - actual.Floats[p]) <= bound,
+                $"{op} axes [{string.Join(",", axes)}] on {isa}: {p}: reference {expected.Floats[p]:R}, got {actual.Floats[p]:R}");
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorKernelRunner.IsaData), MemberType = typeof(VectorKernelRunner))]
+    public void ReductionsOverOtherAxesKeepTheReferenceStep(KernelIsa isa)
+    {
+        var x = Random([2, 5, 7, 9], 3, -3, 3);
+        var (step, _) = VectorKernelRunner.Build(Node("ReduceMean", 1, 1, Ints("axes", 1, 3)), 13, isa, [x]);
+        Assert.DoesNotContain("GlobalPoolStep", step.GetType().Name);
+    }
 }
