@@ -13,7 +13,7 @@ public static class PassPipeline
         int constants = FoldConstants.Run(g);
         int identities = RemoveIdentities.Run(g);
         int bn = optimize ? FoldBatchNorm.Run(g) : 0;
-        int fused = optimize ? FuseActivations.Run(g) : 0;
+        int fused = optimize ? FuseGatedActivations.Run(g) + FuseActivations.Run(g) : 0;
         int dead = RemoveDeadNodes.Run(g);
         return new PassReport(constants, identities, bn, fused, dead);
     }

@@ -68,7 +68,7 @@ public sealed unsafe class F32GemmKernel
             12 => Kernel12<TOps, TVec>(activation),
             _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, "micro-kernels have 6 or 12 rows"),
         };
-        bool scalar = activation is ActivationKind.Sigmoid or ActivationKind.Tanh;
+        bool scalar = activation is ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.Swish;
         return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, PixelKernel<TOps, TVec>(activation), scalar);
     }
 
@@ -80,6 +80,7 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.LeakyRelu => &F32GemmMicroKernel6x2V.Run<TOps, TVec, LeakyReluTile>,
         ActivationKind.HardSigmoid => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSwishTile>,
+        ActivationKind.HardSigmoidGate => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSigmoidGateTile>,
         _ => &F32GemmMicroKernel6x2V.Run<TOps, TVec, IdentityTile>,
     };
 
@@ -91,6 +92,7 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.LeakyRelu => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, LeakyReluTile>,
         ActivationKind.HardSigmoid => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSwishTile>,
+        ActivationKind.HardSigmoidGate => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSigmoidGateTile>,
         _ => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, IdentityTile>,
     };
 
@@ -102,6 +104,7 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.LeakyRelu => &F32GemmMicroKernel12x2V.Run<TOps, TVec, LeakyReluTile>,
         ActivationKind.HardSigmoid => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSwishTile>,
+        ActivationKind.HardSigmoidGate => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSigmoidGateTile>,
         _ => &F32GemmMicroKernel12x2V.Run<TOps, TVec, IdentityTile>,
     };
 }

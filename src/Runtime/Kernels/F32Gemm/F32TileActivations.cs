@@ -63,3 +63,12 @@ public readonly struct HardSwishTile : IF32TileActivation
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged =>
         TOps.Multiply(value, TOps.Max(TOps.Zero, TOps.Min(TOps.Splat(1f), TOps.MulAdd(value, TOps.Splat(1f / 6), TOps.Splat(0.5f)))));
 }
+
+/// <summary>x·max(0, min(1, alpha·x + beta)): HardSwish as HardSigmoid → Mul.</summary>
+public readonly struct HardSigmoidGateTile : IF32TileActivation
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged =>
+        TOps.Multiply(value, HardSigmoidTile.Apply<TOps, TVec>(value, alpha, beta));
+}

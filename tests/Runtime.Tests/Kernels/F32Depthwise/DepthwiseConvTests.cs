@@ -28,7 +28,7 @@ public class DepthwiseConvTests
     [
         FusedActivation.None, new(ActivationKind.Relu), new(ActivationKind.LeakyRelu, 0.1f), new(ActivationKind.Clip, 0f, 6f),
         new(ActivationKind.Sigmoid), new(ActivationKind.HardSigmoid, 0.2f, 0.5f), new(ActivationKind.HardSwish),
-        new(ActivationKind.Tanh),
+        new(ActivationKind.Tanh), new(ActivationKind.Swish), new(ActivationKind.HardSigmoidGate, 0.2f, 0.5f),
     ];
 
     private static Case Generate(int seed)
