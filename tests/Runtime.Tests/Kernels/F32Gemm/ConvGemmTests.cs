@@ -114,8 +114,8 @@ public class ConvGemmTests
         var (step, outputs) = FastStepRunner.Run(NodeFor(c), 13, inputs, [false, true, true], isa, slack, create);
         var fast = Assert.IsType<F32ConvGemmStep>(step);
         int k = c.C / c.Group * c.Kernel.Aggregate(1, (p, v) => p * v);
-        float lipschitz = c.Activation.Kind is ActivationKind.HardSwish or ActivationKind.HardSigmoidGate ? 1.5f : c.Activation.Kind == ActivationKind.Swish ? 1.1f : 1f;
-        AssertWithinAccumulationBound(expected, outputs[0].Floats, absSums, k, lipschitz, $"{kernelName} {fast.Conv.Description} {c}");
+        AssertWithinAccumulationBound(expected, outputs[0].Floats, absSums, k, Lipschitz(c.Activation),
+            $"{kernelName} {fast.Conv.Description} {c}", ActivationError(c.Activation.Kind));
         return fast;
     }
 
