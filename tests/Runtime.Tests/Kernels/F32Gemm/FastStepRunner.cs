@@ -42,7 +42,8 @@ internal static class FastStepRunner
         for (int i = 0; i < inputs.Length; i++)
         {
             if (inputs[i] is not { } t) continue;
-            if (constant[i]) { inSlots[i] = Slot.Of((float[])t.Floats.Clone()); continue; }
+            // Integer constants (Pad's pads) are read from their ValueInfo at plan time and have no slot.
+            if (constant[i]) { inSlots[i] = t.Type == DataType.Float ? Slot.Of((float[])t.Floats.Clone()) : default; continue; }
             t.Floats.CopyTo(arena, inOffsets[i]);
             inSlots[i] = new Slot(arena, inOffsets[i], t.Length);
         }
