@@ -47,7 +47,7 @@ public static class F32VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Sigmoid<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct
     {
-        var e = Exp<V, TVec>(V.Subtract(V.Zero, V.Abs(x)));
+        var e = ExpOfNonPositive<V, TVec>(V.Subtract(V.Zero, V.Abs(x)));
         var one = V.Create(1f);
         return V.Divide(V.Select(V.LessThan(x, V.Zero), e, one), V.Add(one, e));
     }
@@ -73,13 +73,31 @@ public static class F32VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Softplus<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct
     {
-        var e = Exp<V, TVec>(V.Subtract(V.Zero, V.Abs(x)));
+        var e = ExpOfNonPositive<V, TVec>(V.Subtract(V.Zero, V.Abs(x)));
         var one = V.Create(1f);
         var u = V.Add(one, e);
         var d = V.Subtract(u, one);
         var log1p = V.Select(V.Equals(d, V.Zero), e, V.Divide(V.Multiply(V.Log(u), e), d));
         var positive = V.Select(V.LessThan(x, V.Zero), V.Zero, x);
         return V.Add(positive, log1p);
+    }
+
+    /// <summary>
+    /// eˣ for x ≤ 0 (or NaN), bit-identical to <see cref="Exp{V, TVec}"/> there in fewer operations — what Sigmoid
+    /// and Softplus use, on −|x|. Only the lower clamp can apply, and with n in [−150, 0] the result m·2ⁿ is
+    /// (m·2ⁿ⁺⁶⁴)·2⁻⁶⁴: one power of two built instead of two, the first product exact and normal, the second rounding
+    /// once, as the two-step scale does. fma(p, 2ⁿ⁺⁶⁴, 2ⁿ⁺⁶⁴) is (p + 1)·2ⁿ⁺⁶⁴ rounded once, which equals the rounded
+    /// p + 1 times that power of two because the product is normal.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ExpOfNonPositive<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        var c = V.MaxNative(x, V.Create(ExpLow));
+        var n = V.Round(V.Multiply(c, V.Create(Log2E)));
+        var p = Polynomial<V, TVec>(c, n);
+        var a = V.Pow2(V.Add(n, V.Create(64f)));
+        var r = V.Multiply(V.MultiplyAdd(p, a, a), V.Create(5.42101086242752217e-20f)); // 2⁻⁶⁴
+        return V.Select(V.Equals(x, x), r, x);
     }
 
     /// <summary>
@@ -91,6 +109,13 @@ public static class F32VectorMath
     {
         x = V.MinNative(V.MaxNative(x, V.Create(ExpLow)), V.Create(ExpHigh));
         n = V.Round(V.Multiply(x, V.Create(Log2E)));
+        return Polynomial<V, TVec>(x, n);
+    }
+
+    /// <summary>eˢ − 1 for s = x − n·ln2, x already clamped and n = round(x/ln2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Polynomial<V, TVec>(TVec x, TVec n) where V : struct, IF32Vector<TVec> where TVec : struct
+    {
         var s = V.MultiplyAdd(n, V.Create(-LnHi), x);
         s = V.MultiplyAdd(n, V.Create(-LnLo), s);
         // q = c0 + c1·s + … + c5·s⁵ as (c0 + c1·s) + s²·((c2 + c3·s) + s²·(c4 + c5·s)) (Estrin): three dependent FMAs
