@@ -32,7 +32,7 @@ internal static class InspectCommand
     {
         Console.WriteLine($"model: {path}  (opset {m.Opset}, producer '{m.Graph.Producer}')");
         Console.WriteLine($"inputs: {string.Join(", ", m.Inputs.Zip(plan.InputInfos).Select(p => $"{p.First.Name} {CliSupport.Shape(p.Second.Shape)}"))}");
-        Console.WriteLine($"passes: {m.Passes.ConstantsFolded} constants folded, {m.Passes.BatchNormsFolded} BatchNorms folded, {m.Passes.ActivationsFused} activations fused, {m.Passes.IdentitiesRemoved} identities removed");
+        Console.WriteLine($"passes: {m.Passes.ConstantsFolded} constants folded, {m.Passes.BatchNormsFolded} BatchNorms folded, {m.Passes.ActivationsFused} activations fused, {m.Passes.IdentitiesRemoved} identities removed, {m.Passes.PadsFolded} pads folded");
         var table = new List<string[]>
         {
             new[] { "#", "layer", "op", "kernel", "stride", "dilation", "pads (begin|end)", "output", "params", "MACs", "RF", "cum. stride" },

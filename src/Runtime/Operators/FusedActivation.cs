@@ -3,12 +3,17 @@ using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Operators;
 
-public enum ActivationKind { None, Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh }
+/// <summary>
+/// The activations a Conv/Gemm can apply at its store. <see cref="Swish"/> is x·sigmoid(x) (SiLU) and
+/// <see cref="HardSigmoidGate"/> is x·HardSigmoid(α, β)(x) (HardSwish as older exports write it): each is what the
+/// two-node form Sigmoid/HardSigmoid → Mul(x, ·) computes, two roundings included, so fusing them changes no output.
+/// </summary>
+public enum ActivationKind { None, Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh, Swish, HardSigmoidGate }
 
 /// <summary>
 /// An activation folded into the producing Conv/Gemm by the fusion pass and applied as the output is stored.
 /// Carried on the node as the attributes <c>cnnrt.activation</c> (string), <c>cnnrt.alpha</c>, <c>cnnrt.beta</c>.
-/// Clip uses alpha = min, beta = max; LeakyRelu alpha; HardSigmoid alpha, beta.
+/// Clip uses alpha = min, beta = max; LeakyRelu alpha; HardSigmoid and HardSigmoidGate alpha, beta.
 /// </summary>
 public readonly record struct FusedActivation(ActivationKind Kind, float Alpha = 0, float Beta = 0)
 {
@@ -48,6 +53,8 @@ public readonly record struct FusedActivation(ActivationKind Kind, float Alpha =
         ActivationKind.HardSigmoid => new HardSigmoidOp(Alpha, Beta).Invoke(x),
         ActivationKind.HardSwish => new HardSwishOp().Invoke(x),
         ActivationKind.Tanh => new TanhOp().Invoke(x),
+        ActivationKind.Swish => x * new SigmoidOp().Invoke(x),
+        ActivationKind.HardSigmoidGate => x * new HardSigmoidOp(Alpha, Beta).Invoke(x),
         _ => x,
     };
 
@@ -63,6 +70,7 @@ public readonly record struct FusedActivation(ActivationKind Kind, float Alpha =
         ActivationKind.Clip => $"Clip({Alpha},{Beta})",
         ActivationKind.LeakyRelu => $"LeakyRelu({Alpha})",
         ActivationKind.HardSigmoid => $"HardSigmoid({Alpha},{Beta})",
+        ActivationKind.HardSigmoidGate => $"x*HardSigmoid({Alpha},{Beta})",
         _ => Kind.ToString(),
     };
 }

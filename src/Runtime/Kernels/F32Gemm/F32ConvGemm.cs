@@ -190,11 +190,6 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
 
         int m0 = panel0 * mr, m1 = Math.Min(panel1 * mr, groupOut);
         if (!InPlace) Compact(sums, yGroup, q0, columns, m0, m1);
-        else if (kernel.ScalarActivation)
-        {
-            int end = Math.Min(q0 + columns, outPlane);
-            for (int m = m0; m < m1; m++) activation.Apply(new Span<float>(yGroup + (nint)m * outPlane + q0, end - q0));
-        }
     }
 
     /// <summary>Copies B's rows [0, kc) (row p at src + offsets[p]) of the block's columns [0, columns) into
@@ -240,9 +235,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
             float* to = yGroup + oh * outWidth + ow0;
             for (int m = m0; m < m1; m++)
             {
-                var dst = new Span<float>(to + (nint)m * outPlane, count);
-                new ReadOnlySpan<float>(from + (nint)m * BlockColumns, count).CopyTo(dst);
-                if (kernel.ScalarActivation) activation.Apply(dst);
+                new ReadOnlySpan<float>(from + (nint)m * BlockColumns, count).CopyTo(new Span<float>(to + (nint)m * outPlane, count));
             }
         }
     }

@@ -65,7 +65,7 @@ public static unsafe class F32ConvMicroKernelPixels6x2V
             w += 2 * v;
         }
 
-        if ((mode & F32GemmTile.Finish) != 0)
+        if ((mode & F32GemmTile.Finish) != 0 && !TAct.AfterStore)
         {
             TVec va = TOps.Splat(alpha), vb = TOps.Splat(beta);
             c0_0 = TAct.Apply<TOps, TVec>(c0_0, va, vb); c0_1 = TAct.Apply<TOps, TVec>(c0_1, va, vb);
@@ -81,5 +81,7 @@ public static unsafe class F32ConvMicroKernelPixels6x2V
         TOps.Store(c + 3 * ldc, c3_0); TOps.Store(c + 3 * ldc + v, c3_1);
         TOps.Store(c + 4 * ldc, c4_0); TOps.Store(c + 4 * ldc + v, c4_1);
         TOps.Store(c + 5 * ldc, c5_0); TOps.Store(c + 5 * ldc + v, c5_1);
+        if ((mode & F32GemmTile.Finish) != 0 && TAct.AfterStore)
+            F32TileEpilogue.ApplyStored<TOps, TVec, TAct>(c, ldc, Rows, alpha, beta);
     }
 }

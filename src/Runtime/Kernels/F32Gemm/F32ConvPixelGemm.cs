@@ -123,7 +123,6 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
             float* to = yGroup + (nint)m * outPlane;
             float* from = tileScratch + m;
             for (int p = p0; p < p1; p++) to[p] = from[(nint)(p - p0) * mPadded];
-            if (kernel.ScalarActivation) activation.Apply(new Span<float>(to + p0, p1 - p0));
         }
     }
 }

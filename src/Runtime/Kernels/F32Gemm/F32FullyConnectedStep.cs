@@ -15,6 +15,7 @@ public sealed unsafe class F32FullyConnectedStep : Step
     private readonly int rows, n, k, biasRowStride;
     private readonly FusedActivation activation;
     private readonly delegate*<float*, float*, int, int, float*, void> gemv;
+    private readonly delegate*<float*, float*, int, float, float, void> epilogue;
 
     /// <param name="weightAt">W'[j, p], the weight of output feature j and input p, before alpha.</param>
     /// <param name="biasAt">The term added to output (row, j), or null for none.</param>
@@ -29,6 +30,7 @@ public sealed unsafe class F32FullyConnectedStep : Step
         this.k = k;
         this.activation = activation;
         gemv = F32Gemv.For(isa);
+        epilogue = F32RowEpilogue.For(isa, activation.Kind);
         weights = new AlignedFloats((long)n * k);
         var w = weights.Span;
         for (int j = 0; j < n; j++)
@@ -60,8 +62,7 @@ public sealed unsafe class F32FullyConnectedStep : Step
                 if (k == 0) new Span<float>(y, n).Clear();
                 else gemv(weights.Pointer, x, k, n, y);
                 if (bias is null && activation.Kind == ActivationKind.None) continue;
-                float* b = bias is null ? null : bias.Pointer + (nint)r * biasRowStride;
-                for (int j = 0; j < n; j++) y[j] = activation.Apply(b == null ? y[j] : y[j] + b[j]);
+                epilogue(y, bias is null ? null : bias.Pointer + (nint)r * biasRowStride, n, activation.Alpha, activation.Beta);
             }
         }
     }

@@ -14,22 +14,20 @@ public static class F32GemmTile
 }
 
 /// <summary>
-/// One micro-kernel instantiation, chosen at plan time: its tile (rows × columns), the function to call, and
-/// whether the fused activation still needs a scalar pass after the store (Sigmoid, Tanh: exp-based, applied with
-/// the reference formula so they match the standalone operators bit for bit).
+/// One micro-kernel instantiation, chosen at plan time: its tile (rows × columns) and the function to call, which
+/// applies the fused activation in registers as it stores the last K block (every <see cref="ActivationKind"/>).
 /// </summary>
 public sealed unsafe class F32GemmKernel
 {
     private F32GemmKernel(string name, int rows, int columns,
         delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> run,
-        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixels, bool scalarActivation)
+        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixels)
     {
         Name = name;
         Rows = rows;
         Columns = columns;
         Run = run;
         RunPixels = runPixels;
-        ScalarActivation = scalarActivation;
     }
 
     /// <summary>"6x16 avx2": tile and vector path, for reports and test names.</summary>
@@ -44,7 +42,6 @@ public sealed unsafe class F32GemmKernel
     public int PixelRows => F32ConvMicroKernelPixels6x2V.Rows;
     /// <summary>(src, pixels, offsets, kc, w, c, ldc, bias, mode, alpha, beta), see <see cref="F32ConvMicroKernelPixels6x2V"/>.</summary>
     public delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> RunPixels { get; }
-    public bool ScalarActivation { get; }
 
     /// <summary>
     /// The kernel of a fast path: 6×2 vectors where the ISA has 16 vector registers (x64 SSE/AVX2), 12×2 vectors
@@ -68,8 +65,7 @@ public sealed unsafe class F32GemmKernel
             12 => Kernel12<TOps, TVec>(activation),
             _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, "micro-kernels have 6 or 12 rows"),
         };
-        bool scalar = activation is ActivationKind.Sigmoid or ActivationKind.Tanh;
-        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, PixelKernel<TOps, TVec>(activation), scalar);
+        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, PixelKernel<TOps, TVec>(activation));
     }
 
     private static delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Kernel6<TOps, TVec>(
@@ -80,7 +76,12 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.LeakyRelu => &F32GemmMicroKernel6x2V.Run<TOps, TVec, LeakyReluTile>,
         ActivationKind.HardSigmoid => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSwishTile>,
-        _ => &F32GemmMicroKernel6x2V.Run<TOps, TVec, IdentityTile>,
+        ActivationKind.HardSigmoidGate => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSigmoidGateTile>,
+        ActivationKind.Sigmoid => &F32GemmMicroKernel6x2V.Run<TOps, TVec, SigmoidTile>,
+        ActivationKind.Tanh => &F32GemmMicroKernel6x2V.Run<TOps, TVec, TanhTile>,
+        ActivationKind.Swish => &F32GemmMicroKernel6x2V.Run<TOps, TVec, SwishTile>,
+        ActivationKind.None => &F32GemmMicroKernel6x2V.Run<TOps, TVec, IdentityTile>,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
     };
 
     private static delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> PixelKernel<TOps, TVec>(
@@ -91,7 +92,12 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.LeakyRelu => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, LeakyReluTile>,
         ActivationKind.HardSigmoid => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSwishTile>,
-        _ => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, IdentityTile>,
+        ActivationKind.HardSigmoidGate => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSigmoidGateTile>,
+        ActivationKind.Sigmoid => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, SigmoidTile>,
+        ActivationKind.Tanh => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, TanhTile>,
+        ActivationKind.Swish => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, SwishTile>,
+        ActivationKind.None => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, IdentityTile>,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
     };
 
     private static delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Kernel12<TOps, TVec>(
@@ -102,6 +108,11 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.LeakyRelu => &F32GemmMicroKernel12x2V.Run<TOps, TVec, LeakyReluTile>,
         ActivationKind.HardSigmoid => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSwishTile>,
-        _ => &F32GemmMicroKernel12x2V.Run<TOps, TVec, IdentityTile>,
+        ActivationKind.HardSigmoidGate => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSigmoidGateTile>,
+        ActivationKind.Sigmoid => &F32GemmMicroKernel12x2V.Run<TOps, TVec, SigmoidTile>,
+        ActivationKind.Tanh => &F32GemmMicroKernel12x2V.Run<TOps, TVec, TanhTile>,
+        ActivationKind.Swish => &F32GemmMicroKernel12x2V.Run<TOps, TVec, SwishTile>,
+        ActivationKind.None => &F32GemmMicroKernel12x2V.Run<TOps, TVec, IdentityTile>,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
     };
 }

@@ -80,7 +80,7 @@ public static unsafe class F32GemmMicroKernel12x2V
             a += 12;
         }
 
-        if ((mode & F32GemmTile.Finish) != 0)
+        if ((mode & F32GemmTile.Finish) != 0 && !TAct.AfterStore)
         {
             TVec va = TOps.Splat(alpha), vb = TOps.Splat(beta);
             c0_0 = TAct.Apply<TOps, TVec>(c0_0, va, vb); c0_1 = TAct.Apply<TOps, TVec>(c0_1, va, vb);
@@ -108,5 +108,7 @@ public static unsafe class F32GemmMicroKernel12x2V
         TOps.Store(c + 9 * ldc, c9_0); TOps.Store(c + 9 * ldc + v, c9_1);
         TOps.Store(c + 10 * ldc, c10_0); TOps.Store(c + 10 * ldc + v, c10_1);
         TOps.Store(c + 11 * ldc, c11_0); TOps.Store(c + 11 * ldc + v, c11_1);
+        if ((mode & F32GemmTile.Finish) != 0 && TAct.AfterStore)
+            F32TileEpilogue.ApplyStored<TOps, TVec, TAct>(c, ldc, Rows, alpha, beta);
     }
 }

@@ -85,7 +85,7 @@ public static unsafe class F32GemmMicroKernel6x2V
             x = TOps.Splat(a[5]); c5_0 = TOps.MulAdd(x, b0, c5_0); c5_1 = TOps.MulAdd(x, b1, c5_1);
         }
 
-        if ((mode & F32GemmTile.Finish) != 0)
+        if ((mode & F32GemmTile.Finish) != 0 && !TAct.AfterStore)
         {
             TVec va = TOps.Splat(alpha), vb = TOps.Splat(beta);
             c0_0 = TAct.Apply<TOps, TVec>(c0_0, va, vb); c0_1 = TAct.Apply<TOps, TVec>(c0_1, va, vb);
@@ -101,5 +101,7 @@ public static unsafe class F32GemmMicroKernel6x2V
         TOps.Store(c + 3 * ldc, c3_0); TOps.Store(c + 3 * ldc + v, c3_1);
         TOps.Store(c + 4 * ldc, c4_0); TOps.Store(c + 4 * ldc + v, c4_1);
         TOps.Store(c + 5 * ldc, c5_0); TOps.Store(c + 5 * ldc + v, c5_1);
+        if ((mode & F32GemmTile.Finish) != 0 && TAct.AfterStore)
+            F32TileEpilogue.ApplyStored<TOps, TVec, TAct>(c, ldc, Rows, alpha, beta);
     }
 }

@@ -53,4 +53,10 @@ public readonly unsafe struct F32Vector128 : IF32Vector<Vector128<float>>
     {
         if (Sse.IsSupported) Sse.Prefetch0(address);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x) => F32Vector.F32VectorMath.Sigmoid<F32Vector.F32Vector128, Vector128<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x) => F32Vector.F32VectorMath.Tanh<F32Vector.F32Vector128, Vector128<float>>(x);
 }

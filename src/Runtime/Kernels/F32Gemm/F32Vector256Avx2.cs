@@ -43,4 +43,10 @@ public readonly unsafe struct F32Vector256Avx2 : IF32Vector<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Prefetch(float* address) => Sse.Prefetch0(address);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) => F32Vector.F32VectorMath.Sigmoid<F32Vector.F32Vector256, Vector256<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x) => F32Vector.F32VectorMath.Tanh<F32Vector.F32Vector256, Vector256<float>>(x);
 }

@@ -44,4 +44,10 @@ public readonly unsafe struct F32Vector512Avx512 : IF32Vector<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Prefetch(float* address) => Sse.Prefetch0(address);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) => F32Vector.F32VectorMath.Sigmoid<F32Vector.F32Vector512, Vector512<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x) => F32Vector.F32VectorMath.Tanh<F32Vector.F32Vector512, Vector512<float>>(x);
 }

@@ -74,6 +74,22 @@ public readonly struct HardSwishActivation : IVectorActivation
         V.Multiply(x, new ClipActivation(0f, 1f).Apply<V, TVec>(V.MultiplyAdd(x, V.Create(1f / 6f), V.Create(0.5f))));
 }
 
+/// <summary>Swish (SiLU): x·sigmoid(x).</summary>
+public readonly struct SwishActivation : IVectorActivation
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Apply<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct =>
+        V.Multiply(x, F32VectorMath.Sigmoid<V, TVec>(x));
+}
+
+/// <summary>x·clamp(alpha·x + beta, 0, 1): HardSwish as HardSigmoid → Mul.</summary>
+public readonly struct HardSigmoidGateActivation(float alpha, float beta) : IVectorActivation
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Apply<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct =>
+        V.Multiply(x, new HardSigmoidActivation(alpha, beta).Apply<V, TVec>(x));
+}
+
 /// <summary>x ≥ 0 ? x : alpha·(eˣ − 1).</summary>
 public readonly struct EluActivation(float alpha) : IVectorActivation
 {

@@ -55,6 +55,8 @@ public static class VectorDispatch
             ActivationKind.HardSigmoid => f.Create<V, TVec, HardSigmoidActivation>(new(a.Alpha, a.Beta)),
             ActivationKind.HardSwish => f.Create<V, TVec, HardSwishActivation>(default),
             ActivationKind.Tanh => f.Create<V, TVec, TanhActivation>(default),
+            ActivationKind.Swish => f.Create<V, TVec, SwishActivation>(default),
+            ActivationKind.HardSigmoidGate => f.Create<V, TVec, HardSigmoidGateActivation>(new(a.Alpha, a.Beta)),
             _ => null,
         };
     }

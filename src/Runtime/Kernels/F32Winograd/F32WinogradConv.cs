@@ -33,7 +33,6 @@ public sealed unsafe class F32WinogradConv
     private readonly delegate*<float*, nint, float*, float, float, float, float*, void> outputTransform;
     private readonly int lanes;
     private readonly FusedActivation activation;
-    private readonly bool scalarActivation;
     private readonly int batch, channels, outChannels, inHeight, inWidth, outHeight, outWidth, padTop, padLeft;
     private readonly int tilesWide, tilesPerImage, mPadded, panels, blockPanels, kBlock;
     // Floats between consecutive points of V and of M: a cache line more than the data, so the 36 vectors a
@@ -55,7 +54,6 @@ public sealed unsafe class F32WinogradConv
         this.outputTransform = outputTransform;
         this.lanes = lanes;
         this.activation = activation;
-        scalarActivation = activation.Kind is ActivationKind.Sigmoid or ActivationKind.Tanh;
         this.batch = batch;
         this.channels = channels;
         this.outChannels = outChannels;
@@ -138,7 +136,12 @@ public sealed unsafe class F32WinogradConv
         ActivationKind.LeakyRelu => &F32WinogradTransforms.Output<TOps, TVec, LeakyReluTile>,
         ActivationKind.HardSigmoid => &F32WinogradTransforms.Output<TOps, TVec, HardSigmoidTile>,
         ActivationKind.HardSwish => &F32WinogradTransforms.Output<TOps, TVec, HardSwishTile>,
-        _ => &F32WinogradTransforms.Output<TOps, TVec, IdentityTile>,
+        ActivationKind.HardSigmoidGate => &F32WinogradTransforms.Output<TOps, TVec, HardSigmoidGateTile>,
+        ActivationKind.Sigmoid => &F32WinogradTransforms.Output<TOps, TVec, SigmoidTile>,
+        ActivationKind.Tanh => &F32WinogradTransforms.Output<TOps, TVec, TanhTile>,
+        ActivationKind.Swish => &F32WinogradTransforms.Output<TOps, TVec, SwishTile>,
+        ActivationKind.None => &F32WinogradTransforms.Output<TOps, TVec, IdentityTile>,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
     };
 
     /// <summary>"winograd F(4x4,3x3) 6x16 avx2": the GEMM micro-kernel it runs on.</summary>
@@ -269,13 +272,13 @@ public sealed unsafe class F32WinogradConv
     }
 
     /// <summary>Writes lane 0 of a transformed tile to the output plane at (<paramref name="oy"/>, <paramref name="ox"/>),
-    /// cut at the bottom and right edges; Sigmoid and Tanh are applied here, with the reference formula.</summary>
+    /// cut at the bottom and right edges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Scatter(float* from, int oy, int ox, float* plane)
     {
         nint n = lanes;
         float* to = plane + (nint)oy * outWidth + ox;
-        if (oy + 4 <= outHeight && ox + 4 <= outWidth && !scalarActivation)
+        if (oy + 4 <= outHeight && ox + 4 <= outWidth)
         {
             for (int i = 0; i < 4; i++, to += outWidth, from += 4 * n)
             {
@@ -287,8 +290,7 @@ public sealed unsafe class F32WinogradConv
         for (int i = 0; i < rows; i++, to += outWidth)
         for (int j = 0; j < cols; j++)
         {
-            float value = from[(i * 4 + j) * n];
-            to[j] = scalarActivation ? activation.Apply(value) : value;
+            to[j] = from[(i * 4 + j) * n];
         }
     }
 }

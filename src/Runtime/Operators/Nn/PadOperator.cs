@@ -105,6 +105,10 @@ public sealed class PadOperator : Operator
     {
         var (begin, end) = Pads(context.InputInfos);
         var value = Opset >= 11 && context.Inputs.Length > 2 ? context.Inputs[2] : default;
+        var inShape = context.InputInfos[0]!.Shape;
+        if (context.Isa != Kernels.KernelIsa.Reference && context.InputInfos[0]!.Type == DataType.Float && inShape.Length > 0)
+            return new Kernels.F32Pad.F32PadStep(context.Inputs[0], context.Outputs[0], value, attributeValue, inShape, begin, end, mode)
+                { NodeName = Node.Name, OpType = Node.OpType };
         return new PadStep
         {
             NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0],
