@@ -83,18 +83,18 @@ public static unsafe class F32GemmMicroKernel12x2V
         if ((mode & F32GemmTile.Finish) != 0 && !TAct.AfterStore)
         {
             TVec va = TOps.Splat(alpha), vb = TOps.Splat(beta);
-            c0_0 = TAct.Apply<TOps, TVec>(c0_0, va, vb); c0_1 = TAct.Apply<TOps, TVec>(c0_1, va, vb);
-            c1_0 = TAct.Apply<TOps, TVec>(c1_0, va, vb); c1_1 = TAct.Apply<TOps, TVec>(c1_1, va, vb);
-            c2_0 = TAct.Apply<TOps, TVec>(c2_0, va, vb); c2_1 = TAct.Apply<TOps, TVec>(c2_1, va, vb);
-            c3_0 = TAct.Apply<TOps, TVec>(c3_0, va, vb); c3_1 = TAct.Apply<TOps, TVec>(c3_1, va, vb);
-            c4_0 = TAct.Apply<TOps, TVec>(c4_0, va, vb); c4_1 = TAct.Apply<TOps, TVec>(c4_1, va, vb);
-            c5_0 = TAct.Apply<TOps, TVec>(c5_0, va, vb); c5_1 = TAct.Apply<TOps, TVec>(c5_1, va, vb);
-            c6_0 = TAct.Apply<TOps, TVec>(c6_0, va, vb); c6_1 = TAct.Apply<TOps, TVec>(c6_1, va, vb);
-            c7_0 = TAct.Apply<TOps, TVec>(c7_0, va, vb); c7_1 = TAct.Apply<TOps, TVec>(c7_1, va, vb);
-            c8_0 = TAct.Apply<TOps, TVec>(c8_0, va, vb); c8_1 = TAct.Apply<TOps, TVec>(c8_1, va, vb);
-            c9_0 = TAct.Apply<TOps, TVec>(c9_0, va, vb); c9_1 = TAct.Apply<TOps, TVec>(c9_1, va, vb);
-            c10_0 = TAct.Apply<TOps, TVec>(c10_0, va, vb); c10_1 = TAct.Apply<TOps, TVec>(c10_1, va, vb);
-            c11_0 = TAct.Apply<TOps, TVec>(c11_0, va, vb); c11_1 = TAct.Apply<TOps, TVec>(c11_1, va, vb);
+            c0_0 = TAct.InRegisters<TOps, TVec>(c0_0, va, vb); c0_1 = TAct.InRegisters<TOps, TVec>(c0_1, va, vb);
+            c1_0 = TAct.InRegisters<TOps, TVec>(c1_0, va, vb); c1_1 = TAct.InRegisters<TOps, TVec>(c1_1, va, vb);
+            c2_0 = TAct.InRegisters<TOps, TVec>(c2_0, va, vb); c2_1 = TAct.InRegisters<TOps, TVec>(c2_1, va, vb);
+            c3_0 = TAct.InRegisters<TOps, TVec>(c3_0, va, vb); c3_1 = TAct.InRegisters<TOps, TVec>(c3_1, va, vb);
+            c4_0 = TAct.InRegisters<TOps, TVec>(c4_0, va, vb); c4_1 = TAct.InRegisters<TOps, TVec>(c4_1, va, vb);
+            c5_0 = TAct.InRegisters<TOps, TVec>(c5_0, va, vb); c5_1 = TAct.InRegisters<TOps, TVec>(c5_1, va, vb);
+            c6_0 = TAct.InRegisters<TOps, TVec>(c6_0, va, vb); c6_1 = TAct.InRegisters<TOps, TVec>(c6_1, va, vb);
+            c7_0 = TAct.InRegisters<TOps, TVec>(c7_0, va, vb); c7_1 = TAct.InRegisters<TOps, TVec>(c7_1, va, vb);
+            c8_0 = TAct.InRegisters<TOps, TVec>(c8_0, va, vb); c8_1 = TAct.InRegisters<TOps, TVec>(c8_1, va, vb);
+            c9_0 = TAct.InRegisters<TOps, TVec>(c9_0, va, vb); c9_1 = TAct.InRegisters<TOps, TVec>(c9_1, va, vb);
+            c10_0 = TAct.InRegisters<TOps, TVec>(c10_0, va, vb); c10_1 = TAct.InRegisters<TOps, TVec>(c10_1, va, vb);
+            c11_0 = TAct.InRegisters<TOps, TVec>(c11_0, va, vb); c11_1 = TAct.InRegisters<TOps, TVec>(c11_1, va, vb);
         }
         TOps.Store(c, c0_0); TOps.Store(c + v, c0_1);
         TOps.Store(c + 1 * ldc, c1_0); TOps.Store(c + 1 * ldc + v, c1_1);

@@ -20,6 +20,16 @@ public interface IF32TileActivation
     /// the Conv, Sigmoid and Mul steps it replaced). The stored tile is still in L1.
     /// </summary>
     static virtual bool AfterStore => false;
+
+    /// <summary>
+    /// What a micro-kernel applies to its live accumulators: <see cref="Apply"/>, or nothing where the activation runs
+    /// <see cref="AfterStore"/>. The kernels call this, not Apply, under their `!AfterStore` branch so that the
+    /// exp-based bodies are never inlined there: NativeAOT's compiler did inline them into the (dead) branch, ran out
+    /// of inlining budget, left the vector Load/Store calls un-inlined and spilled every accumulator in the k loop
+    /// (LeNet-5's Conv+Tanh steps 2.5× slower than the JIT build).
+    /// </summary>
+    static abstract TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged;
 }
 
 /// <summary>The after-store form of a tile activation.</summary>
@@ -50,6 +60,10 @@ public readonly struct IdentityTile : IF32TileActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
 /// <summary>max(0, x) as the reference writes it (x &lt; 0 ? 0 : x): NaN and −0 pass through.</summary>
@@ -58,6 +72,10 @@ public readonly struct ReluTile : IF32TileActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.Max(TOps.Zero, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
 /// <summary>Clip: min(max(x, alpha), beta) — ReLU6 is alpha 0, beta 6.</summary>
@@ -66,6 +84,10 @@ public readonly struct ClipTile : IF32TileActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.Min(TOps.Max(value, alpha), beta);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
 /// <summary>LeakyRelu: x ≥ 0 ? x : alpha·x.</summary>
@@ -74,6 +96,10 @@ public readonly struct LeakyReluTile : IF32TileActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.WhereNegative(value, TOps.Multiply(value, alpha));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
 /// <summary>HardSigmoid: max(0, min(1, alpha·x + beta)).</summary>
@@ -83,6 +109,10 @@ public readonly struct HardSigmoidTile : IF32TileActivation
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged =>
         TOps.Max(TOps.Zero, TOps.Min(TOps.Splat(1f), TOps.MulAdd(value, alpha, beta)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
 /// <summary>HardSwish: x·max(0, min(1, x/6 + 1/2)).</summary>
@@ -92,6 +122,10 @@ public readonly struct HardSwishTile : IF32TileActivation
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged =>
         TOps.Multiply(value, TOps.Max(TOps.Zero, TOps.Min(TOps.Splat(1f), TOps.MulAdd(value, TOps.Splat(1f / 6), TOps.Splat(0.5f)))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
 /// <summary>x·max(0, min(1, alpha·x + beta)): HardSwish as HardSigmoid → Mul.</summary>
@@ -101,6 +135,10 @@ public readonly struct HardSigmoidGateTile : IF32TileActivation
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged =>
         TOps.Multiply(value, HardSigmoidTile.Apply<TOps, TVec>(value, alpha, beta));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
 /// <summary>Sigmoid through the vector exp (≤ 2 ulp from the correctly rounded result).</summary>
@@ -111,6 +149,10 @@ public readonly struct SigmoidTile : IF32TileActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.Sigmoid(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => value;
 }
 
 /// <summary>Tanh through the vector exp (≤ 3 ulp).</summary>
@@ -121,6 +163,10 @@ public readonly struct TanhTile : IF32TileActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.Tanh(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => value;
 }
 
 /// <summary>Swish (SiLU): x·sigmoid(x).</summary>
@@ -131,4 +177,8 @@ public readonly struct SwishTile : IF32TileActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.Multiply(value, TOps.Sigmoid(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => value;
 }
