@@ -11,7 +11,8 @@ namespace Cnnrt.Kernels.F32Depthwise;
 /// into a <see cref="ChannelBlockPlane"/> and computed by <see cref="ChannelBlockDepthwise"/>, one vector per output
 /// pixel; or each (image, channel) plane copied into a <see cref="PaddedPlane"/> and computed by
 /// <see cref="WindowRowKernel"/>, vectorized along the output width. Both start the accumulator at the bias and apply
-/// the fused activation at the store. Weights and bias are copied (and regrouped per block) at plan time.
+/// the fused activation at the store (the exp-based ones in a pass over the just-computed plane or block,
+/// <see cref="ActivationPass"/>). Weights and bias are copied (and regrouped per block) at plan time.
 /// </summary>
 public static class F32DepthwiseConv
 {
@@ -79,8 +80,15 @@ public static class F32DepthwiseConv
                 {
                     int block = c0 / c, count = Math.Min(c, channels - c0), p = n * channels + c0;
                     plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
-                    ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
-                        bias.AsSpan(block * c, c), activation);
+                    if (ActivationPass.Separate<TAct>())
+                    {
+                        ChannelBlockDepthwise.Compute<V, TVec, IdentityActivation>(plane, weights.AsSpan(block * taps * c, taps * c),
+                            bias.AsSpan(block * c, c), default);
+                        ActivationPass.Apply<V, TVec, TAct>(plane.Output, activation);
+                    }
+                    else
+                        ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
+                            bias.AsSpan(block * c, c), activation);
                     plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
                 }
         }
@@ -102,8 +110,16 @@ public static class F32DepthwiseConv
                 {
                     int p = n * channels + c;
                     plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
-                    WindowRowKernel.Plane<V, TVec, DepthwiseWindow<TAct>>(plane, new DepthwiseWindow<TAct>(bias[c], activation),
-                        weights.AsSpan(c * taps, taps), output.Slice(p * outSize, outSize));
+                    var yPlane = output.Slice(p * outSize, outSize);
+                    if (ActivationPass.Separate<TAct>())
+                    {
+                        WindowRowKernel.Plane<V, TVec, DepthwiseWindow<IdentityActivation>>(plane,
+                            new DepthwiseWindow<IdentityActivation>(bias[c], default), weights.AsSpan(c * taps, taps), yPlane);
+                        ActivationPass.Apply<V, TVec, TAct>(yPlane, activation);
+                    }
+                    else
+                        WindowRowKernel.Plane<V, TVec, DepthwiseWindow<TAct>>(plane, new DepthwiseWindow<TAct>(bias[c], activation),
+                            weights.AsSpan(c * taps, taps), yPlane);
                 }
         }
     }
