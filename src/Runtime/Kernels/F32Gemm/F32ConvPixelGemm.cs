@@ -23,6 +23,10 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// </remarks>
 public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
 {
+    /// <summary>Most pixels of a plane's last panel that run through the one-pixel kernel (each about a quarter of a
+    /// 6-pixel panel's time).</summary>
+    private const int TailPixels = 2;
+
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
     private readonly int outChannels, groupOut, outPlane, strips, mPadded, pixelPanels, blockPanels, blockStrips;
@@ -123,6 +127,11 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         // Scratch rows are the tile's pixels, each the tile's strips wide (and padded, see RowStride).
         nint ldc = RowStride((strip1 - strip0) * nr);
         var run = kernel.RunPixels;
+        var runOne = kernel.RunPixel;
+        // A last panel of at most TailPixels real pixels runs them one by one instead of padding it to 6.
+        int real = Math.Min(panels * pr, outPlane - panel0 * pr);
+        bool tail = real % pr is > 0 and <= TailPixels;
+        int fullPanels = tail ? panels - 1 : panels, tailEnd = tail ? real : 0;
         float alpha = activation.Alpha, beta = activation.Beta;
 
         for (int pc = 0; pc < k; pc += KBlock)
@@ -135,8 +144,10 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
                 float* w = wGroup + (nint)pc * mPadded + (nint)j * kc * nr;
                 float* bias = biasGroup + j * nr;
                 float* c = tileScratch + (nint)(j - strip0) * nr;
-                for (int i = 0; i < panels; i++)
+                for (int i = 0; i < fullPanels; i++)
                     run(src, pixelTable + i * pr, off, kc, w, c + i * pr * ldc, ldc, bias, mode, alpha, beta);
+                for (int t = fullPanels * pr; t < tailEnd; t++)
+                    runOne(src, pixelTable + t, off, kc, w, c + t * ldc, ldc, bias, mode, alpha, beta);
             }
         }
 
