@@ -213,8 +213,20 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         }
     }
 
-    private static void CopyTile(float* from, nint fromStride, float* to, nint toStride, int rows, int cols)
+    /// <summary>
+    /// Copies an edge tile's real part. Full-width rows (every tile of the last panel when M is not a multiple of MR,
+    /// e.g. 16 output channels on 6-row panels) go by vectors: a span copy per row cost 5% of a 32→16 1×1 layer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CopyTile(float* from, nint fromStride, float* to, nint toStride, int rows, int cols)
     {
+        int nr = kernel.Columns;
+        if (cols == nr && Vector256.IsHardwareAccelerated)
+        {
+            for (int r = 0; r < rows; r++, from += fromStride, to += toStride)
+                for (int v = 0; v < nr; v += 8) Vector256.Store(Vector256.Load(from + v), to + v);
+            return;
+        }
         for (int r = 0; r < rows; r++)
             new ReadOnlySpan<float>(from + r * fromStride, cols).CopyTo(new Span<float>(to + r * toStride, cols));
     }

@@ -48,7 +48,10 @@ public static unsafe class F32ConvMicroKernelPixels6x2V
             c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = TOps.Zero;
         }
 
-        for (int k = 0; k < kc; k++)
+        // Two k per iteration, as in F32GemmMicroKernel6x2V: at one k the loop's own instructions (offset load,
+        // prefetch, pointer and counter updates, branch) left the front end short of issuing the 12 FMAs every 6 cycles.
+        int k = 0;
+        for (; k + 1 < kc; k += 2)
         {
             nint o = offsets[k];
             // The weights stream from L2/L3 (late layers hold megabytes); 2 KB ahead covers the page-crossing
@@ -62,7 +65,28 @@ public static unsafe class F32ConvMicroKernelPixels6x2V
             x = TOps.Splat(p3[o]); c3_0 = TOps.MulAdd(x, b0, c3_0); c3_1 = TOps.MulAdd(x, b1, c3_1);
             x = TOps.Splat(p4[o]); c4_0 = TOps.MulAdd(x, b0, c4_0); c4_1 = TOps.MulAdd(x, b1, c4_1);
             x = TOps.Splat(p5[o]); c5_0 = TOps.MulAdd(x, b0, c5_0); c5_1 = TOps.MulAdd(x, b1, c5_1);
-            w += 2 * v;
+            o = offsets[k + 1];
+            TOps.Prefetch(w + 512 + 2 * v);
+            b0 = TOps.Load(w + 2 * v); b1 = TOps.Load(w + 3 * v);
+            x = TOps.Splat(p0[o]); c0_0 = TOps.MulAdd(x, b0, c0_0); c0_1 = TOps.MulAdd(x, b1, c0_1);
+            x = TOps.Splat(p1[o]); c1_0 = TOps.MulAdd(x, b0, c1_0); c1_1 = TOps.MulAdd(x, b1, c1_1);
+            x = TOps.Splat(p2[o]); c2_0 = TOps.MulAdd(x, b0, c2_0); c2_1 = TOps.MulAdd(x, b1, c2_1);
+            x = TOps.Splat(p3[o]); c3_0 = TOps.MulAdd(x, b0, c3_0); c3_1 = TOps.MulAdd(x, b1, c3_1);
+            x = TOps.Splat(p4[o]); c4_0 = TOps.MulAdd(x, b0, c4_0); c4_1 = TOps.MulAdd(x, b1, c4_1);
+            x = TOps.Splat(p5[o]); c5_0 = TOps.MulAdd(x, b0, c5_0); c5_1 = TOps.MulAdd(x, b1, c5_1);
+            w += 4 * v;
+        }
+        if (k < kc)
+        {
+            nint o = offsets[k];
+            TVec b0 = TOps.Load(w), b1 = TOps.Load(w + v);
+            TVec x;
+            x = TOps.Splat(p0[o]); c0_0 = TOps.MulAdd(x, b0, c0_0); c0_1 = TOps.MulAdd(x, b1, c0_1);
+            x = TOps.Splat(p1[o]); c1_0 = TOps.MulAdd(x, b0, c1_0); c1_1 = TOps.MulAdd(x, b1, c1_1);
+            x = TOps.Splat(p2[o]); c2_0 = TOps.MulAdd(x, b0, c2_0); c2_1 = TOps.MulAdd(x, b1, c2_1);
+            x = TOps.Splat(p3[o]); c3_0 = TOps.MulAdd(x, b0, c3_0); c3_1 = TOps.MulAdd(x, b1, c3_1);
+            x = TOps.Splat(p4[o]); c4_0 = TOps.MulAdd(x, b0, c4_0); c4_1 = TOps.MulAdd(x, b1, c4_1);
+            x = TOps.Splat(p5[o]); c5_0 = TOps.MulAdd(x, b0, c5_0); c5_1 = TOps.MulAdd(x, b1, c5_1);
         }
 
         if ((mode & F32GemmTile.Finish) != 0 && !TAct.AfterStore)

@@ -21,13 +21,15 @@ public sealed unsafe class F32GemmKernel
 {
     private F32GemmKernel(string name, int rows, int columns,
         delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> run,
-        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixels)
+        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixels,
+        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixel)
     {
         Name = name;
         Rows = rows;
         Columns = columns;
         Run = run;
         RunPixels = runPixels;
+        RunPixel = runPixel;
     }
 
     /// <summary>"6x16 avx2": tile and vector path, for reports and test names.</summary>
@@ -42,6 +44,8 @@ public sealed unsafe class F32GemmKernel
     public int PixelRows => F32ConvMicroKernelPixels6x2V.Rows;
     /// <summary>(src, pixels, offsets, kc, w, c, ldc, bias, mode, alpha, beta), see <see cref="F32ConvMicroKernelPixels6x2V"/>.</summary>
     public delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> RunPixels { get; }
+    /// <summary><see cref="RunPixels"/> for one pixel, see <see cref="F32ConvMicroKernelPixel1x2V"/>.</summary>
+    public delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> RunPixel { get; }
 
     /// <summary>
     /// The kernel of a fast path: 6×2 vectors where the ISA has 16 vector registers (x64 SSE/AVX2), 12×2 vectors
@@ -65,7 +69,8 @@ public sealed unsafe class F32GemmKernel
             12 => Kernel12<TOps, TVec>(activation),
             _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, "micro-kernels have 6 or 12 rows"),
         };
-        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, PixelKernel<TOps, TVec>(activation));
+        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, PixelKernel<TOps, TVec>(activation),
+            PixelTailKernel<TOps, TVec>(activation));
     }
 
     private static delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Kernel6<TOps, TVec>(
@@ -97,6 +102,22 @@ public sealed unsafe class F32GemmKernel
         ActivationKind.Tanh => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, TanhTile>,
         ActivationKind.Swish => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, SwishTile>,
         ActivationKind.None => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, IdentityTile>,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
+    };
+
+    private static delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> PixelTailKernel<TOps, TVec>(
+        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    {
+        ActivationKind.Relu => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, ReluTile>,
+        ActivationKind.Clip => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, ClipTile>,
+        ActivationKind.LeakyRelu => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, LeakyReluTile>,
+        ActivationKind.HardSigmoid => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, HardSigmoidTile>,
+        ActivationKind.HardSwish => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, HardSwishTile>,
+        ActivationKind.HardSigmoidGate => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, HardSigmoidGateTile>,
+        ActivationKind.Sigmoid => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, SigmoidTile>,
+        ActivationKind.Tanh => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, TanhTile>,
+        ActivationKind.Swish => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, SwishTile>,
+        ActivationKind.None => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, IdentityTile>,
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
     };
 

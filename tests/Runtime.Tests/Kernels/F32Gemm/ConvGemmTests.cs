@@ -154,6 +154,17 @@ public class ConvGemmTests
             Check(c, 100 + activation, make, name, choice);
             Check(c, 100 + activation, make, name, choice, kBlock: 20, channelBlocks: 2);
         }
+        // Pointwise planes of 7×7 (8 panels of 6 + 1 pixel) and 5×10 (+ 2): the pixel-major tail runs through the
+        // one-pixel kernel, with one K block and with several (an odd kc exercises its remainder loop).
+        foreach (int[] plane in new[] { new[] { 7, 7 }, new[] { 5, 10 } })
+        {
+            var tail = new ConvCase(2, 37, 21, 1, plane, [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, act);
+            foreach (var (name, make) in Kernels())
+            {
+                Check(tail, 200 + activation, make, name, ConvLoweringChoice.PixelMajor);
+                Check(tail, 200 + activation, make, name, ConvLoweringChoice.PixelMajor, kBlock: 9, channelBlocks: 2);
+            }
+        }
     }
 
     public static IEnumerable<object[]> ShapeCases()
