@@ -57,7 +57,7 @@ public static unsafe class F32ConvMicroKernelPixel1x2V
         if ((mode & F32GemmTile.Finish) != 0 && !TAct.AfterStore)
         {
             TVec va = TOps.Splat(alpha), vb = TOps.Splat(beta);
-            a0 = TAct.Apply<TOps, TVec>(a0, va, vb); a1 = TAct.Apply<TOps, TVec>(a1, va, vb);
+            a0 = TAct.InRegisters<TOps, TVec>(a0, va, vb); a1 = TAct.InRegisters<TOps, TVec>(a1, va, vb);
         }
         TOps.Store(c, a0); TOps.Store(c + v, a1);
         if ((mode & F32GemmTile.Finish) != 0 && TAct.AfterStore)
