@@ -19,17 +19,16 @@ public static class F32GemmTile
 /// </summary>
 public sealed unsafe class F32GemmKernel
 {
-    private F32GemmKernel(string name, int rows, int columns,
-        delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> run,
-        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixels,
-        delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> runPixel)
+    /// <param name="run">the <see cref="Run"/> instantiation, as <see cref="ITileActivationVisitor"/> returns it; so
+    /// are <paramref name="runPixels"/> and <paramref name="runPixel"/></param>
+    private F32GemmKernel(string name, int rows, int columns, nint run, nint runPixels, nint runPixel)
     {
         Name = name;
         Rows = rows;
         Columns = columns;
-        Run = run;
-        RunPixels = runPixels;
-        RunPixel = runPixel;
+        Run = (delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)run;
+        RunPixels = (delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void>)runPixels;
+        RunPixel = (delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void>)runPixel;
     }
 
     /// <summary>"6x16 avx2": tile and vector path, for reports and test names.</summary>
@@ -65,75 +64,37 @@ public sealed unsafe class F32GemmKernel
     {
         var run = rows switch
         {
-            6 => Kernel6<TOps, TVec>(activation),
-            12 => Kernel12<TOps, TVec>(activation),
+            6 => TileActivationDispatch.Visit(activation, new Kernel6<TOps, TVec>()),
+            12 => TileActivationDispatch.Visit(activation, new Kernel12<TOps, TVec>()),
             _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, "micro-kernels have 6 or 12 rows"),
         };
-        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run, PixelKernel<TOps, TVec>(activation),
-            PixelTailKernel<TOps, TVec>(activation));
+        return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run,
+            TileActivationDispatch.Visit(activation, new PixelKernel<TOps, TVec>()),
+            TileActivationDispatch.Visit(activation, new PixelTailKernel<TOps, TVec>()));
     }
 
-    private static delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Kernel6<TOps, TVec>(
-        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    // The micro-kernel instantiations for one tile activation, one visitor per kernel family.
+    private readonly struct Kernel6<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {
-        ActivationKind.Relu => &F32GemmMicroKernel6x2V.Run<TOps, TVec, ReluTile>,
-        ActivationKind.Clip => &F32GemmMicroKernel6x2V.Run<TOps, TVec, ClipTile>,
-        ActivationKind.LeakyRelu => &F32GemmMicroKernel6x2V.Run<TOps, TVec, LeakyReluTile>,
-        ActivationKind.HardSigmoid => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSigmoidTile>,
-        ActivationKind.HardSwish => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSwishTile>,
-        ActivationKind.HardSigmoidGate => &F32GemmMicroKernel6x2V.Run<TOps, TVec, HardSigmoidGateTile>,
-        ActivationKind.Sigmoid => &F32GemmMicroKernel6x2V.Run<TOps, TVec, SigmoidTile>,
-        ActivationKind.Tanh => &F32GemmMicroKernel6x2V.Run<TOps, TVec, TanhTile>,
-        ActivationKind.Swish => &F32GemmMicroKernel6x2V.Run<TOps, TVec, SwishTile>,
-        ActivationKind.None => &F32GemmMicroKernel6x2V.Run<TOps, TVec, IdentityTile>,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
-    };
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernel6x2V.Run<TOps, TVec, TAct>;
+    }
 
-    private static delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> PixelKernel<TOps, TVec>(
-        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    private readonly struct Kernel12<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {
-        ActivationKind.Relu => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, ReluTile>,
-        ActivationKind.Clip => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, ClipTile>,
-        ActivationKind.LeakyRelu => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, LeakyReluTile>,
-        ActivationKind.HardSigmoid => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSigmoidTile>,
-        ActivationKind.HardSwish => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSwishTile>,
-        ActivationKind.HardSigmoidGate => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, HardSigmoidGateTile>,
-        ActivationKind.Sigmoid => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, SigmoidTile>,
-        ActivationKind.Tanh => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, TanhTile>,
-        ActivationKind.Swish => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, SwishTile>,
-        ActivationKind.None => &F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, IdentityTile>,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
-    };
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernel12x2V.Run<TOps, TVec, TAct>;
+    }
 
-    private static delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> PixelTailKernel<TOps, TVec>(
-        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    private readonly struct PixelKernel<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {
-        ActivationKind.Relu => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, ReluTile>,
-        ActivationKind.Clip => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, ClipTile>,
-        ActivationKind.LeakyRelu => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, LeakyReluTile>,
-        ActivationKind.HardSigmoid => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, HardSigmoidTile>,
-        ActivationKind.HardSwish => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, HardSwishTile>,
-        ActivationKind.HardSigmoidGate => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, HardSigmoidGateTile>,
-        ActivationKind.Sigmoid => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, SigmoidTile>,
-        ActivationKind.Tanh => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, TanhTile>,
-        ActivationKind.Swish => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, SwishTile>,
-        ActivationKind.None => &F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, IdentityTile>,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
-    };
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void>)&F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, TAct>;
+    }
 
-    private static delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Kernel12<TOps, TVec>(
-        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    private readonly struct PixelTailKernel<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {
-        ActivationKind.Relu => &F32GemmMicroKernel12x2V.Run<TOps, TVec, ReluTile>,
-        ActivationKind.Clip => &F32GemmMicroKernel12x2V.Run<TOps, TVec, ClipTile>,
-        ActivationKind.LeakyRelu => &F32GemmMicroKernel12x2V.Run<TOps, TVec, LeakyReluTile>,
-        ActivationKind.HardSigmoid => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSigmoidTile>,
-        ActivationKind.HardSwish => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSwishTile>,
-        ActivationKind.HardSigmoidGate => &F32GemmMicroKernel12x2V.Run<TOps, TVec, HardSigmoidGateTile>,
-        ActivationKind.Sigmoid => &F32GemmMicroKernel12x2V.Run<TOps, TVec, SigmoidTile>,
-        ActivationKind.Tanh => &F32GemmMicroKernel12x2V.Run<TOps, TVec, TanhTile>,
-        ActivationKind.Swish => &F32GemmMicroKernel12x2V.Run<TOps, TVec, SwishTile>,
-        ActivationKind.None => &F32GemmMicroKernel12x2V.Run<TOps, TVec, IdentityTile>,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
-    };
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void>)&F32ConvMicroKernelPixel1x2V.Run<TOps, TVec, TAct>;
+    }
 }

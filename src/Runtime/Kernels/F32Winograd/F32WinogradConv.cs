@@ -124,25 +124,17 @@ public sealed unsafe class F32WinogradConv
     {
         // The GEMM leaves M_ξ untouched by activations: they apply after the output transform.
         var gemm = F32GemmKernel.Create<TOps, TVec>(rows, ActivationKind.None, isaName);
-        return new F32WinogradConv(gemm, &F32WinogradTransforms.Input<TOps, TVec>, OutputTransform<TOps, TVec>(activation.Kind),
-            TOps.Count, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks);
+        var output = (delegate*<float*, nint, float*, float, float, float, float*, void>)TileActivationDispatch.Visit(
+            activation.Kind, new OutputTransform<TOps, TVec>());
+        return new F32WinogradConv(gemm, &F32WinogradTransforms.Input<TOps, TVec>, output, TOps.Count, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks);
     }
 
-    private static delegate*<float*, nint, float*, float, float, float, float*, void> OutputTransform<TOps, TVec>(
-        ActivationKind activation) where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => activation switch
+    /// <summary>The output transform's instantiation for one tile activation.</summary>
+    private readonly struct OutputTransform<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {
-        ActivationKind.Relu => &F32WinogradTransforms.Output<TOps, TVec, ReluTile>,
-        ActivationKind.Clip => &F32WinogradTransforms.Output<TOps, TVec, ClipTile>,
-        ActivationKind.LeakyRelu => &F32WinogradTransforms.Output<TOps, TVec, LeakyReluTile>,
-        ActivationKind.HardSigmoid => &F32WinogradTransforms.Output<TOps, TVec, HardSigmoidTile>,
-        ActivationKind.HardSwish => &F32WinogradTransforms.Output<TOps, TVec, HardSwishTile>,
-        ActivationKind.HardSigmoidGate => &F32WinogradTransforms.Output<TOps, TVec, HardSigmoidGateTile>,
-        ActivationKind.Sigmoid => &F32WinogradTransforms.Output<TOps, TVec, SigmoidTile>,
-        ActivationKind.Tanh => &F32WinogradTransforms.Output<TOps, TVec, TanhTile>,
-        ActivationKind.Swish => &F32WinogradTransforms.Output<TOps, TVec, SwishTile>,
-        ActivationKind.None => &F32WinogradTransforms.Output<TOps, TVec, IdentityTile>,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no tile form"),
-    };
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, nint, float*, float, float, float, float*, void>)&F32WinogradTransforms.Output<TOps, TVec, TAct>;
+    }
 
     /// <summary>"winograd F(4x4,3x3) 6x16 avx2": the GEMM micro-kernel it runs on.</summary>
     public string Description => $"winograd F(4x4,3x3) {kernel.Name}";
