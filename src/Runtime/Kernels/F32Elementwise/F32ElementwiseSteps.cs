@@ -15,7 +15,8 @@ public static class F32ElementwiseSteps
 {
     /// <summary>
     /// Floats below which a flat operation runs on the calling thread: waking a worker costs about as much as this
-    /// much Add or Relu (measured on AVX2, ResNet-18's residual steps: TODO).
+    /// much Add or Relu. Measured on AVX2 (2-core EPYC, spinning pool): ResNet-18 MaxPool 0.27-0.29 → 0.14-0.16 ms, but its
+    /// 200K-float Add 0.050-0.054 → 0.047-0.051 and Relu 0.034 → 0.026-0.033 (memory-bound: little to gain below this).
     /// </summary>
     public const int MinParallelFloats = 32 * 1024;
 

@@ -17,7 +17,8 @@ namespace Cnnrt.Kernels.F32Pool;
 public static class F32PoolSteps
 {
     /// <summary>
-    /// Output floats below which a pool runs on the calling thread (waking a worker costs about as much; TODO).
+    /// Output floats below which a pool runs on the calling thread, as for elementwise steps (ResNet-18 MaxPool, 200K
+    /// outputs: 0.27-0.29 → 0.14-0.16 ms on 2 threads, AVX2).
     /// </summary>
     public const int MinParallelOutputs = 32 * 1024;
 
