@@ -29,9 +29,13 @@ internal static class VectorKernelRunner
         return data;
     }
 
-    public static Tensor Run(Node node, int opset, KernelIsa isa, Tensor?[] inputs, params int[] constantInputs)
+    public static Tensor Run(Node node, int opset, KernelIsa isa, Tensor?[] inputs, params int[] constantInputs) =>
+        Run(node, opset, isa, inputs, null, constantInputs);
+
+    /// <summary><see cref="Run(Node, int, KernelIsa, Tensor?[], int[])"/> with the step given a worker pool.</summary>
+    public static Tensor Run(Node node, int opset, KernelIsa isa, Tensor?[] inputs, Cnnrt.Threading.WorkerPool? pool, params int[] constantInputs)
     {
-        var (step, read) = Build(node, opset, isa, inputs, constantInputs);
+        var (step, read) = Build(node, opset, isa, inputs, pool, constantInputs);
         step.Run();
         // The runtime itself allocates once when tiered compilation promotes a method a run has called often enough
         // (call counting completes on the calling thread); a step that allocates per run never gets a clean run.
@@ -49,7 +53,11 @@ internal static class VectorKernelRunner
     }
 
     /// <summary>The step (for its type) and a function that checks the arena and returns the output.</summary>
-    public static (Step Step, Func<Tensor> Read) Build(Node node, int opset, KernelIsa isa, Tensor?[] inputs, params int[] constantInputs)
+    public static (Step Step, Func<Tensor> Read) Build(Node node, int opset, KernelIsa isa, Tensor?[] inputs, params int[] constantInputs) =>
+        Build(node, opset, isa, inputs, null, constantInputs);
+
+    public static (Step Step, Func<Tensor> Read) Build(Node node, int opset, KernelIsa isa, Tensor?[] inputs,
+        Cnnrt.Threading.WorkerPool? pool, params int[] constantInputs)
     {
         node.Inputs = inputs.Select((t, i) => t is null ? "" : $"x{i}").ToArray();
         var op = OperatorRegistry.Create(node, opset);
@@ -78,7 +86,7 @@ internal static class VectorKernelRunner
         var step = op.CreateStep(new StepContext
         {
             InputInfos = infos, OutputInfos = [outInfo], Inputs = slots,
-            Outputs = [new Slot(arena, outOffset, outInfo.Count)], Isa = isa,
+            Outputs = [new Slot(arena, outOffset, outInfo.Count)], Isa = isa, Pool = pool,
         });
 
         Tensor Read()

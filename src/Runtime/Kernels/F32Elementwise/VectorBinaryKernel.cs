@@ -33,6 +33,10 @@ public static class VectorBinaryKernel
         }
     }
 
+    /// <summary>y = op(a, b) over equal-length contiguous spans (a flat nest's one run).</summary>
+    public static void Flat<V, TVec, TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
+        where V : struct, IF32Vector<TVec> where TVec : struct where TOp : IVectorBinaryOp => Both<V, TVec, TOp>(a, b, y);
+
     private static void Both<V, TVec, TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
         where V : struct, IF32Vector<TVec> where TVec : struct where TOp : IVectorBinaryOp
     {

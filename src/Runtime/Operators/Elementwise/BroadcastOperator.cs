@@ -47,7 +47,7 @@ public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBi
     public override Step CreateStep(StepContext context)
     {
         var nests = Nests(Legacy(context.InputInfos), context.OutputInfos[0].Shape);
-        return F32ElementwiseSteps.TryFold<TOp>(context.Isa, context.Inputs, context.Outputs[0], nests, Node.Name, Node.OpType)
+        return F32ElementwiseSteps.TryFold<TOp>(context.Isa, context.Inputs, context.Outputs[0], nests, Node.Name, Node.OpType, context.Pool)
             ?? new FoldStep(context.Inputs, context.Outputs[0], nests) { NodeName = Node.Name, OpType = Node.OpType };
     }
 

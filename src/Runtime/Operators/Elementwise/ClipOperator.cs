@@ -51,7 +51,7 @@ public sealed class ClipOperator : ElementwiseOperator
         float defaultMin = boundsAreInputs ? float.NegativeInfinity : attributeMin;
         float defaultMax = boundsAreInputs ? float.PositiveInfinity : attributeMax;
         return F32ElementwiseSteps.TryClip(context.Isa, inputs[0], context.Outputs[0], BoundSlot(inputs, 1), BoundSlot(inputs, 2),
-                defaultMin, defaultMax, Node.Name, Node.OpType)
+                defaultMin, defaultMax, Node.Name, Node.OpType, context.Pool)
             ?? new ClipStep(inputs[0], context.Outputs[0], BoundSlot(inputs, 1), BoundSlot(inputs, 2), defaultMin, defaultMax)
             { NodeName = Node.Name, OpType = Node.OpType };
     }

@@ -19,7 +19,7 @@ public sealed class NumericUnaryOperator<TFunction>(Node node, int opset) : Elem
     }
 
     public override Step CreateStep(StepContext context) =>
-        F32ElementwiseSteps.TryUnary(context.Isa, default(NumericUnaryOp<float, TFunction>), context.Inputs[0], context.Outputs[0], Node.Name, Node.OpType)
+        F32ElementwiseSteps.TryUnary(context.Isa, default(NumericUnaryOp<float, TFunction>), context.Inputs[0], context.Outputs[0], Node.Name, Node.OpType, context.Pool)
         ?? new UnaryStep<NumericUnaryOp<float, TFunction>>(context.Inputs[0], context.Outputs[0], default)
         { NodeName = Node.Name, OpType = Node.OpType };
 

@@ -23,6 +23,6 @@ public sealed class UnaryOperator<TOp> : ElementwiseOperator where TOp : struct,
     }
 
     public override Step CreateStep(StepContext context) =>
-        F32ElementwiseSteps.TryUnary(context.Isa, op, context.Inputs[0], context.Outputs[0], Node.Name, Node.OpType)
+        F32ElementwiseSteps.TryUnary(context.Isa, op, context.Inputs[0], context.Outputs[0], Node.Name, Node.OpType, context.Pool)
         ?? new UnaryStep<TOp>(context.Inputs[0], context.Outputs[0], op) { NodeName = Node.Name, OpType = Node.OpType };
 }

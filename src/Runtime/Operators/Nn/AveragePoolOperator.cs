@@ -31,7 +31,7 @@ public sealed class AveragePoolOperator : PoolOperator
         var geometry = ResolveWindow(context.InputInfos);
         int planes = x.Shape[0] * x.Shape[1];
         return F32PoolSteps.TryAveragePool(context.Isa, context.Inputs[0], context.Outputs[0], planes, geometry, countIncludePad,
-                Node.Name, Node.OpType)
+                Node.Name, Node.OpType, context.Pool)
             ?? new AveragePoolStep
             {
                 NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0],

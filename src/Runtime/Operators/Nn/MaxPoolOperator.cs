@@ -43,7 +43,7 @@ public sealed class MaxPoolOperator : PoolOperator
         var x = context.InputInfos[0]!;
         var geometry = ResolveWindow(context.InputInfos);
         int planes = x.Shape[0] * x.Shape[1];
-        return F32PoolSteps.TryMaxPool(context.Isa, context.Inputs[0], context.Outputs[0], planes, geometry, Node.Name, Node.OpType)
+        return F32PoolSteps.TryMaxPool(context.Isa, context.Inputs[0], context.Outputs[0], planes, geometry, Node.Name, Node.OpType, context.Pool)
             ?? new MaxPoolStep
             {
                 NodeName = Node.Name, OpType = Node.OpType, X = context.Inputs[0], Y = context.Outputs[0],

@@ -1,0 +1,31 @@
+namespace Cnnrt.Threading;
+
+/// <summary>
+/// A range of <see cref="Items"/> items (floats, planes) cut into contiguous chunks for a worker pool, each chunk
+/// start a multiple of an alignment (a vector's floats, so every element takes the same code path whatever the
+/// split). One chunk — run inline — without a pool or when the range is too small to pay for waking the workers.
+/// </summary>
+public readonly struct RangeSplit
+{
+    private readonly int chunk;
+
+    /// <param name="minItemsPerTask">Smallest chunk worth a task of its own (measured per step kind).</param>
+    /// <param name="tasksPerThread">Chunks per thread: more even out a thread slowed by another process's work.</param>
+    public RangeSplit(int items, WorkerPool? pool, int minItemsPerTask, int align = 1, int tasksPerThread = 1)
+    {
+        Items = items;
+        int threads = pool?.Threads ?? 1;
+        long wanted = Math.Min((long)threads * tasksPerThread, items / Math.Max(1, minItemsPerTask));
+        int tasks = (int)Math.Max(1, wanted);
+        int size = (items + tasks - 1) / tasks;
+        chunk = Math.Max(1, (size + align - 1) / align * align);
+        Count = items == 0 ? 0 : (items + chunk - 1) / chunk;
+    }
+
+    public int Items { get; }
+    /// <summary>Number of chunks (tasks).</summary>
+    public int Count { get; }
+
+    public int Start(int task) => Math.Min(task * chunk, Items);
+    public int Length(int task) => Math.Min(chunk, Items - Start(task));
+}
