@@ -166,9 +166,9 @@ public sealed unsafe class F32WinogradConv
     }
 
     /// <summary>Image n, tiles [block·BlockTiles, +BlockTiles) of its tile grid, one block of output-channel panels.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     /// <param name="sharedInput">Null: the tile transforms its block's input itself; otherwise the buffer
     /// <see cref="RunInputTask"/> filled.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunTile(int tile, float* x, float* y, float* scratch, float* sharedInput = null)
     {
         int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
