@@ -28,4 +28,12 @@ public readonly struct RangeSplit
 
     public int Start(int task) => Math.Min(task * chunk, Items);
     public int Length(int task) => Math.Min(chunk, Items - Start(task));
+
+    /// <summary>Runs every chunk of <paramref name="work"/>: on <paramref name="pool"/> when there are several, inline
+    /// when there is one (the pool is then not needed).</summary>
+    public void Run(IParallelWork work, WorkerPool? pool)
+    {
+        if (Count > 1) pool!.Run(work, Count);
+        else if (Count == 1) work.Execute(0, 0);
+    }
 }

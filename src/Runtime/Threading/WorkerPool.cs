@@ -31,6 +31,15 @@ public sealed class WorkerPool : IDisposable
     private int _generation;
     private volatile bool _disposed;
 
+    /// <summary>One <typeparamref name="T"/> per thread that can run a step's tasks (one without a pool): per-thread
+    /// scratch, built at plan time and indexed by the thread number <see cref="IParallelWork.Execute"/> receives.</summary>
+    public static T[] PerThread<T>(WorkerPool? pool, Func<T> create)
+    {
+        var items = new T[pool?.Threads ?? 1];
+        for (int t = 0; t < items.Length; t++) items[t] = create();
+        return items;
+    }
+
     /// <param name="threads">Total threads including the caller's; 1 runs everything inline.</param>
     public WorkerPool(int threads)
     {

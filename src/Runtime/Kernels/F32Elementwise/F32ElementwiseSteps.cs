@@ -68,11 +68,7 @@ public static class F32ElementwiseSteps
     {
         private readonly RangeSplit split = Split<V, TVec>(Math.Min(x.Length, y.Length), pool);
 
-        public override void Run()
-        {
-            if (split.Count > 1) pool!.Run(this, split.Count);
-            else VectorUnaryKernel.Apply<V, TVec, TAct>(x.ReadOnly, y.Span, activation);
-        }
+        public override void Run() => split.Run(this, pool);
 
         public void Execute(int task, int thread)
         {
@@ -101,8 +97,7 @@ public static class F32ElementwiseSteps
             float lo = min.IsEmpty ? defaultMin : min.ReadOnly[0];
             float hi = max.IsEmpty ? defaultMax : max.ReadOnly[0];
             bounds = new ClipActivation(lo, hi);
-            if (split.Count > 1) pool!.Run(this, split.Count);
-            else VectorUnaryKernel.Apply<V, TVec, ClipActivation>(x.ReadOnly, y.Span, bounds);
+            split.Run(this, pool);
         }
 
         public void Execute(int task, int thread)

@@ -50,8 +50,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         X = x;
         Y = y;
         if (pool is { Threads: > 1 }) this.pool = pool;
-        threadScratch = new AlignedFloats[this.pool?.Threads ?? 1];
-        for (int t = 0; t < threadScratch.Length; t++) threadScratch[t] = new AlignedFloats(conv.ScratchLength);
+        threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
         int plane = Math.Max(1, conv.Layout.Height * conv.Layout.Width);
         stageSplit = new RangeSplit(conv.Layout.StageCount, this.pool, (MinStageFloats + plane - 1) / plane, tasksPerThread: 2);
     }

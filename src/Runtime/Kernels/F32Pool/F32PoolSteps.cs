@@ -43,14 +43,6 @@ public static class F32PoolSteps
     private static RangeSplit Split(int units, int outputsPerUnit, WorkerPool? pool) =>
         new(units, pool, (MinParallelOutputs + outputsPerUnit - 1) / Math.Max(1, outputsPerUnit));
 
-    /// <summary>One scratch plane per thread that may run a chunk.</summary>
-    private static T[] PerThread<T>(WorkerPool? pool, Func<T> create)
-    {
-        var planes = new T[pool?.Threads ?? 1];
-        for (int t = 0; t < planes.Length; t++) planes[t] = create();
-        return planes;
-    }
-
     public static Step? TryGlobalPool(KernelIsa isa, bool max, Slot x, Slot y, int planes, int planeSize, string nodeName, string opType) =>
         VectorDispatch.Create(isa, new GlobalFactory(max, x, y, planes, planeSize, nodeName, opType));
 
@@ -89,9 +81,9 @@ public static class F32PoolSteps
             var (rows, columns) = (h, w);
             return UseChannelBlocks(w, V.Count)
                 ? new ChannelBlockMaxPoolStep<V, TVec>(x, y, planes,
-                    PerThread(pool, () => new ChannelBlockPlane(rows, columns, float.NegativeInfinity, V.Count)),
+                    WorkerPool.PerThread(pool, () => new ChannelBlockPlane(rows, columns, float.NegativeInfinity, V.Count)),
                     EmptyWindows(h), EmptyWindows(w), pool) { NodeName = nodeName, OpType = opType }
-                : new MaxPoolStep<V, TVec>(x, y, planes, PerThread(pool, () => new PaddedPlane(rows, columns, float.NegativeInfinity, V.Count)),
+                : new MaxPoolStep<V, TVec>(x, y, planes, WorkerPool.PerThread(pool, () => new PaddedPlane(rows, columns, float.NegativeInfinity, V.Count)),
                     EmptyWindows(h), EmptyWindows(w), pool) { NodeName = nodeName, OpType = opType };
         }
     }
@@ -118,11 +110,7 @@ public static class F32PoolSteps
     {
         private readonly RangeSplit split = Split((planes + V.Count - 1) / V.Count, V.Count * threadPlanes[0].OutputPlaneSize, pool);
 
-        public override void Run()
-        {
-            if (split.Count > 1) pool!.Run(this, split.Count);
-            else Execute(0, 0);
-        }
+        public override void Run() => split.Run(this, pool);
 
         public void Execute(int task, int thread)
         {
@@ -153,11 +141,7 @@ public static class F32PoolSteps
         private readonly float[] tapFactors = new float[threadPlanes[0].Taps.Length];
         private readonly RangeSplit split = Split(planes, threadPlanes[0].OutputPlaneSize, pool);
 
-        public override void Run()
-        {
-            if (split.Count > 1) pool!.Run(this, split.Count);
-            else Execute(0, 0);
-        }
+        public override void Run() => split.Run(this, pool);
 
         public void Execute(int task, int thread)
         {
@@ -181,7 +165,7 @@ public static class F32PoolSteps
         public Step Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct
         {
             var (rows, columns) = (h, w);
-            return new AveragePoolStep<V, TVec>(x, y, planes, PerThread(pool, () => new PaddedPlane(rows, columns, 0f, V.Count)),
+            return new AveragePoolStep<V, TVec>(x, y, planes, WorkerPool.PerThread(pool, () => new PaddedPlane(rows, columns, 0f, V.Count)),
                 Counts(w, countIncludePad, V.Count), Counts(h, countIncludePad, 0), pool)
             { NodeName = nodeName, OpType = opType };
         }
@@ -196,11 +180,7 @@ public static class F32PoolSteps
         private readonly float[] tapFactors = new float[threadPlanes[0].Taps.Length];
         private readonly RangeSplit split = Split(planes, threadPlanes[0].OutputPlaneSize, pool);
 
-        public override void Run()
-        {
-            if (split.Count > 1) pool!.Run(this, split.Count);
-            else Execute(0, 0);
-        }
+        public override void Run() => split.Run(this, pool);
 
         public void Execute(int task, int thread)
         {

@@ -28,8 +28,7 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
         X = x;
         Y = y;
         if (pool is { Threads: > 1 }) this.pool = pool;
-        threadScratch = new AlignedFloats[this.pool?.Threads ?? 1];
-        for (int t = 0; t < threadScratch.Length; t++) threadScratch[t] = new AlignedFloats(conv.ScratchLength);
+        threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
         if (this.pool is not null && conv.ChannelBlocks > 1) sharedInput = new AlignedFloats(conv.SharedInputLength);
     }
 
