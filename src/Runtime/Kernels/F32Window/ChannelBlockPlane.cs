@@ -40,8 +40,8 @@ public sealed class ChannelBlockPlane
         OutW = w.Output;
         padTop = h.PadBegin;
         padLeft = w.PadBegin;
-        int rows = Math.Max(h.PadBegin + h.Input, (h.Output - 1) * h.Stride + (h.Kernel - 1) * h.Dilation + 1);
-        cols = Math.Max(w.PadBegin + w.Input, (w.Output - 1) * w.Stride + (w.Kernel - 1) * w.Dilation + 1);
+        int rows = h.PaddedExtent;
+        cols = w.PaddedExtent;
         Buffer = new float[checked(rows * cols * lanes)];
         Array.Fill(Buffer, padValue);
         Output = new float[checked(OutH * OutW * lanes)];

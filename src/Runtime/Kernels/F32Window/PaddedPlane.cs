@@ -37,8 +37,8 @@ public sealed class PaddedPlane
         padTop = h.PadBegin;
         padLeft = w.PadBegin;
         strideW = w.Stride;
-        int rows = Math.Max(h.PadBegin + h.Input, (h.Output - 1) * h.Stride + (h.Kernel - 1) * h.Dilation + 1);
-        int cols = Math.Max(w.PadBegin + w.Input, (w.Output - 1) * w.Stride + (w.Kernel - 1) * w.Dilation + 1);
+        int rows = h.PaddedExtent;
+        int cols = w.PaddedExtent;
         // A row's last vector ends at max(OutW, vectorCount) outputs, plus the farthest tap.
         PhaseLength = Math.Max((cols + strideW - 1) / strideW, Math.Max(OutW, vectorCount) + (w.Kernel - 1) * w.Dilation / strideW);
         Pitch = PhaseLength * strideW;

@@ -14,6 +14,12 @@ public readonly record struct SpatialAxis(int Input, int Kernel, int Stride, int
     /// <summary>Extent of the window including the holes dilation leaves: d·(k−1)+1.</summary>
     public int DilatedKernel => Dilation * (Kernel - 1) + 1;
 
+    /// <summary>
+    /// Length of the padded input every window reads in bounds: the leading padding and the input, or as far as the
+    /// last output's window reaches, whichever is longer (the trailing padding that windows use, no more).
+    /// </summary>
+    public int PaddedExtent => Math.Max(PadBegin + Input, (Output - 1) * Stride + DilatedKernel);
+
     /// <summary>Input coordinate of tap 0 of output position <paramref name="o"/> (negative inside the leading padding).</summary>
     public int WindowStart(int o) => o * Stride - PadBegin;
 
