@@ -14,6 +14,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const { readNpy } = require('./lib/npy');
 const { renderMarkdown, renderSvg } = require('./lib/report');
+const { parseOptions } = require('./lib/options');
 
 const ROOT = path.resolve(__dirname, '..');
 const ZOO_MODELS = ['mobilenet_v2', 'resnet18', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'mobilenet_v3_small',
@@ -24,29 +25,21 @@ const THREADS_MODEL = 'resnet18';
 
 function parseArgs(argv) {
   const o = { zoo: path.join(ROOT, 'bench', '.zoo'), runs: 20, warmup: 3, warmupSeconds: 1, budget: 20, out: path.join(ROOT, 'bench', 'results') };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const num = (min) => {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v < min) throw new Error(`${a} must be a number >= ${min}`);
-      return v;
-    };
-    if (a === '--render') o.render = value();
-    else if (a === '--cnnrt') o.cnnrt = value();
-    else if (a === '--aot') o.aot = value();
-    else if (a === '--zoo') o.zoo = value();
-    else if (a === '--models') o.models = value().split(',').filter(Boolean);
-    else if (a === '--runs') o.runs = Math.floor(num(1));
-    else if (a === '--warmup') o.warmup = Math.floor(num(0));
-    else if (a === '--warmup-seconds') o.warmupSeconds = num(0);
-    else if (a === '--budget') o.budget = num(0);
-    else if (a === '--out') o.out = value();
-    else throw new Error(`unknown argument ${a}`);
-  }
+  const rest = parseOptions(argv, (a, take) => {
+    if (a === '--render') o.render = take.value();
+    else if (a === '--cnnrt') o.cnnrt = take.value();
+    else if (a === '--aot') o.aot = take.value();
+    else if (a === '--zoo') o.zoo = take.value();
+    else if (a === '--models') o.models = take.value().split(',').filter(Boolean);
+    else if (a === '--runs') o.runs = Math.floor(take.number(1));
+    else if (a === '--warmup') o.warmup = Math.floor(take.number(0));
+    else if (a === '--warmup-seconds') o.warmupSeconds = take.number(0);
+    else if (a === '--budget') o.budget = take.number(0);
+    else if (a === '--out') o.out = take.value();
+    else return false;
+    return true;
+  });
+  if (rest.length > 0) throw new Error(`unknown argument ${rest[0]}`);
   if (!o.cnnrt && !o.render) throw new Error('--cnnrt PATH is required (cnnrt.dll or a native cnnrt binary)');
   return o;
 }

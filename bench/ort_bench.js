@@ -19,39 +19,27 @@
 const path = require('path');
 const fs = require('fs');
 const { readNpy, writeNpy, seededUniform } = require('./lib/npy');
+const { parseOptions } = require('./lib/options');
 
 function parseArgs(argv) {
   const o = { runs: 20, warmup: 3, warmupSeconds: 1, threads: 1, seed: 1234, api: 'binding', json: false };
-  const rest = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const int = (min) => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min) throw new Error(`${a} must be an integer >= ${min}`);
-      return v;
-    };
-    if (a === '--runs') o.runs = int(1);
-    else if (a === '--warmup') o.warmup = int(0);
-    else if (a === '--warmup-seconds') {
-      o.warmupSeconds = Number(value());
-      if (!(o.warmupSeconds >= 0)) throw new Error('--warmup-seconds must be a number >= 0');
-    } else if (a === '--threads') o.threads = int(1);
-    else if (a === '--seed') o.seed = int(0);
-    else if (a === '--input') o.input = value();
-    else if (a === '--input-shape') o.inputShape = value().split(/[x,]/).map(Number);
-    else if (a === '--output-dir') o.outputDir = value();
-    else if (a === '--save-input') o.saveInput = value();
+  const rest = parseOptions(argv, (a, take) => {
+    if (a === '--runs') o.runs = take.int(1);
+    else if (a === '--warmup') o.warmup = take.int(0);
+    else if (a === '--warmup-seconds') o.warmupSeconds = take.number(0);
+    else if (a === '--threads') o.threads = take.int(1);
+    else if (a === '--seed') o.seed = take.int(0);
+    else if (a === '--input') o.input = take.value();
+    else if (a === '--input-shape') o.inputShape = take.value().split(/[x,]/).map(Number);
+    else if (a === '--output-dir') o.outputDir = take.value();
+    else if (a === '--save-input') o.saveInput = take.value();
     else if (a === '--api') {
-      o.api = value();
+      o.api = take.value();
       if (o.api !== 'binding' && o.api !== 'public') throw new Error('--api must be binding or public');
     } else if (a === '--json') o.json = true;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
-    else rest.push(a);
-  }
+    else return false;
+    return true;
+  });
   if (rest.length !== 1) throw new Error('usage: node bench/ort_bench.js MODEL [--runs N] [--warmup N] [--warmup-seconds S] [--threads N] [--input x.npy] [--output-dir DIR] [--json]');
   o.model = rest[0];
   return o;

@@ -19,29 +19,19 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { readNpy, seededUniform } = require('./lib/npy');
+const { parseOptions } = require('./lib/options');
 
 function parseArgs(argv) {
   const o = { runs: 30, warmup: 5, threads: 1, seed: 1234, tracePrefix: path.join(os.tmpdir(), 'ort_profile') };
-  const rest = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const int = (min) => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min) throw new Error(`${a} must be an integer >= ${min}`);
-      return v;
-    };
-    if (a === '--runs') o.runs = int(1);
-    else if (a === '--warmup') o.warmup = int(0);
-    else if (a === '--threads') o.threads = int(1);
-    else if (a === '--input') o.input = value();
-    else if (a === '--trace-prefix') o.tracePrefix = value();
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
-    else rest.push(a);
-  }
+  const rest = parseOptions(argv, (a, take) => {
+    if (a === '--runs') o.runs = take.int(1);
+    else if (a === '--warmup') o.warmup = take.int(0);
+    else if (a === '--threads') o.threads = take.int(1);
+    else if (a === '--input') o.input = take.value();
+    else if (a === '--trace-prefix') o.tracePrefix = take.value();
+    else return false;
+    return true;
+  });
   if (rest.length !== 1) throw new Error('usage: node bench/ort_profile.js MODEL [--runs N] [--warmup N] [--threads N] [--input x.npy] [--trace-prefix P]');
   o.model = rest[0];
   return o;
