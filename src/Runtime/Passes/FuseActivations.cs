@@ -15,8 +15,7 @@ public static class FuseActivations
         var counts = GraphRewriter.ConsumerCounts(g);
         foreach (var producer in g.Nodes.ToList())
         {
-            if (producer.OpType is not ("Conv" or "Gemm") || producer.Domain.Length > 0) continue;
-            if (FusedActivation.FromNode(producer).Kind != ActivationKind.None) continue;
+            if (!FuseActivations.CanTakeActivation(producer)) continue;
             var act = GraphRewriter.SoleConsumer(g, producer.Outputs[0], counts);
             if (act is null || act.Domain.Length > 0 || Describe(g, act) is not { } activation) continue;
             activation.WriteTo(producer);
@@ -26,6 +25,11 @@ public static class FuseActivations
         }
         return fused;
     }
+
+    /// <summary>A Conv or Gemm of the default domain without a fused activation yet: what the fusing passes fold into.</summary>
+    internal static bool CanTakeActivation(Node producer) =>
+        producer.OpType is "Conv" or "Gemm" && producer.Domain.Length == 0
+        && FusedActivation.FromNode(producer).Kind == ActivationKind.None;
 
     /// <summary>The activation a node computes, when it is one the kernels can fuse (constant parameters only).</summary>
     private static FusedActivation? Describe(ModelGraph g, Node n)

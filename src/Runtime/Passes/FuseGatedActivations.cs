@@ -20,8 +20,7 @@ public static class FuseGatedActivations
         var counts = GraphRewriter.ConsumerCounts(g);
         foreach (var producer in g.Nodes.ToList())
         {
-            if (producer.OpType is not ("Conv" or "Gemm") || producer.Domain.Length > 0) continue;
-            if (FusedActivation.FromNode(producer).Kind != ActivationKind.None) continue;
+            if (!FuseActivations.CanTakeActivation(producer)) continue;
             string x = producer.Outputs[0];
             if (counts.GetValueOrDefault(x) != 2 || GraphRewriter.IsGraphOutput(g, x)) continue;
             var readers = g.Nodes.Where(n => Array.IndexOf(n.Inputs, x) >= 0).ToList();
