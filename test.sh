@@ -52,5 +52,6 @@ if [ "$failed" -gt 0 ]; then
   grep -E -A8 "^\s*Failed [A-Z]" "$results/log.txt" | head -200
 fi
 rm -rf "$results"
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
