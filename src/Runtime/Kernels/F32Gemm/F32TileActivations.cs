@@ -141,7 +141,7 @@ public readonly struct HardSigmoidGateTile : IF32TileActivation
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => Apply<TOps, TVec>(value, alpha, beta);
 }
 
-/// <summary>Sigmoid through the vector exp (≤ 2 ulp from the correctly rounded result).</summary>
+/// <summary>Sigmoid through the vector exp (≤ 3 ulp from the correctly rounded result).</summary>
 public readonly struct SigmoidTile : IF32TileActivation
 {
     public static bool AfterStore => true;

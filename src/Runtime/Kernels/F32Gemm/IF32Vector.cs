@@ -28,7 +28,7 @@ public unsafe interface IF32Vector<TVec> where TVec : unmanaged
     /// <summary>The sum of all lanes.</summary>
     static abstract float Sum(TVec value);
     /// <summary>
-    /// 1/(1 + e⁻ˣ) and tanh x for the exp-based fused activations: F32Vector's <c>F32VectorMath</c> (≤ 2 and ≤ 3 ulp) on the
+    /// 1/(1 + e⁻ˣ) and tanh x for the exp-based fused activations: F32Vector's <c>F32VectorMath</c> (≤ 3 ulp each) on the
     /// same vector type, so the tile store and the standalone and depthwise steps share one implementation.
     /// </summary>
     static abstract TVec Sigmoid(TVec x);

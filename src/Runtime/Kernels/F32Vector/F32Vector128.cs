@@ -152,6 +152,27 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
     public static Vector128<float> Xor(Vector128<float> a, Vector128<float> b) => a ^ b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Pow2Quarters(Vector128<float> t, int offset)
+    {
+        var bits = t.AsInt32();
+        var table = Vector128.Create(FloatBits.Quarter0, FloatBits.Quarter1, FloatBits.Quarter2, FloatBits.Quarter3);
+        var entry = Avx.IsSupported ? Avx.PermuteVar(table, bits) : QuarterByShuffle(table, bits);
+        return (entry.AsInt32() + Vector128.ShiftLeft(Vector128.ShiftRightArithmetic(bits, 2), 23) +
+            Vector128.Create(FloatBits.QuarterBias(offset))).AsSingle();
+    }
+
+    /// <summary>
+    /// table[bits &amp; 3] per lane through a byte shuffle (TBL on ARM64, PSHUFB on x86 without AVX): lane index j
+    /// becomes the byte indices 4j…4j+3. Internal so the tests run it on hosts where AVX's VPERMILPS is used.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> QuarterByShuffle(Vector128<float> table, Vector128<int> bits) =>
+        Vector128.Shuffle(table.AsByte(), ((bits & Vector128.Create(3)) * 0x04040404 + Vector128.Create(0x03020100)).AsByte()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Pow2(Vector128<float> n) =>
         (Vector128.ShiftLeft((n + Vector128.Create(FloatBits.Pow2Magic)).AsInt32(), 23) + Vector128.Create(FloatBits.OneBits)).AsSingle();
 

@@ -152,6 +152,22 @@ public readonly struct F32Vector256 : IF32Vector<Vector256<float>>
     public static Vector256<float> Xor(Vector256<float> a, Vector256<float> b) => a ^ b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Pow2Quarters(Vector256<float> t, int offset)
+    {
+        if (!Avx.IsSupported)
+            return Vector256.Create(F32Vector128.Pow2Quarters(t.GetLower(), offset), F32Vector128.Pow2Quarters(t.GetUpper(), offset));
+        var bits = t.AsInt32();
+        // VPERMILPS picks within each 128-bit half by the index's low two bits: the table is in both halves.
+        var table = Vector256.Create(FloatBits.Quarter0, FloatBits.Quarter1, FloatBits.Quarter2, FloatBits.Quarter3,
+            FloatBits.Quarter0, FloatBits.Quarter1, FloatBits.Quarter2, FloatBits.Quarter3);
+        return (Avx.PermuteVar(table, bits).AsInt32() + Vector256.ShiftLeft(Vector256.ShiftRightArithmetic(bits, 2), 23) +
+            Vector256.Create(FloatBits.QuarterBias(offset))).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Pow2(Vector256<float> n) =>
         (Vector256.ShiftLeft((n + Vector256.Create(FloatBits.Pow2Magic)).AsInt32(), 23) + Vector256.Create(FloatBits.OneBits)).AsSingle();
 

@@ -118,6 +118,22 @@ public readonly struct F32Vector512 : IF32Vector<Vector512<float>>
     public static Vector512<float> Xor(Vector512<float> a, Vector512<float> b) => a ^ b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Pow2Quarters(Vector512<float> t, int offset)
+    {
+        if (!Avx512F.IsSupported)
+            return Vector512.Create(F32Vector256.Pow2Quarters(t.GetLower(), offset), F32Vector256.Pow2Quarters(t.GetUpper(), offset));
+        var bits = t.AsInt32();
+        // VPERMPS reads the index's low four bits: the four-entry table repeats across the sixteen lanes.
+        var table = Vector512.Create(Vector256.Create(FloatBits.Quarter0, FloatBits.Quarter1, FloatBits.Quarter2, FloatBits.Quarter3,
+            FloatBits.Quarter0, FloatBits.Quarter1, FloatBits.Quarter2, FloatBits.Quarter3));
+        return (Avx512F.PermuteVar16x32(table, bits).AsInt32() + Vector512.ShiftLeft(Vector512.ShiftRightArithmetic(bits, 2), 23) +
+            Vector512.Create(FloatBits.QuarterBias(offset))).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Pow2(Vector512<float> n) =>
         (Vector512.ShiftLeft((n + Vector512.Create(FloatBits.Pow2Magic)).AsInt32(), 23) + Vector512.Create(FloatBits.OneBits)).AsSingle();
 

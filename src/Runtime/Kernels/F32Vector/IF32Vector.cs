@@ -62,9 +62,17 @@ public interface IF32Vector<TVec> where TVec : struct
     static abstract TVec Select(TVec mask, TVec ifTrue, TVec ifFalse);
     static abstract TVec And(TVec a, TVec b);
     static abstract TVec Xor(TVec a, TVec b);
+    static abstract TVec Or(TVec a, TVec b);
 
     /// <summary>2ⁿ for lanes holding integral n in [−126, 127], built in the exponent bits.</summary>
     static abstract TVec Pow2(TVec n);
+
+    /// <summary>
+    /// 2^(k/4 + offset) for the integer k that <paramref name="t"/> holds as 1.5·2²³ + k (|k| &lt; 2²¹, so its bits are
+    /// 0x4B400000 + k): the table entry 2^((k mod 4)/4) (<see cref="FloatBits.Quarter0"/>…) picked by k's low two bits,
+    /// its exponent raised by ⌊k/4⌋ + offset in the bits. ⌊k/4⌋ + offset must lie in [−126, 127].
+    /// </summary>
+    static abstract TVec Pow2Quarters(TVec t, int offset);
 
     /// <summary>Sum of the lanes (the reduction order is the implementation's).</summary>
     static abstract float Sum(TVec v);

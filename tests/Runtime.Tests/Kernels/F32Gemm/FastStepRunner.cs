@@ -101,16 +101,16 @@ internal static class FastStepRunner
 
     /// <summary>
     /// How far a fast activation may land from the reference's on the same input, in units of u·|result| (one ulp of
-    /// y is at most 2u·|y|): the reference rounds a double result once (½ ulp); the vector sigmoid is within 2 ulp of
-    /// the exact value and tanh within 3 (VectorMathAccuracyTests), so 2·2.5 and 2·3.5; Swish is x times a sigmoid
-    /// 2.5 ulp apart plus one float product rounding on each side, 2·2.5 + 2. The piecewise-linear activations round
-    /// differently (float FMA vs double) by at most an ulp each side: 4.
+    /// y is at most 2u·|y|): the reference rounds a double result once (½ ulp); the vector sigmoid and tanh are within
+    /// 3 ulp of the exact value (VectorMathAccuracyTests), so 2·3.5; Swish is x times a sigmoid 3.5 ulp apart plus one
+    /// float product rounding on each side, 2·3.5 + 2. The piecewise-linear activations round differently (float FMA vs
+    /// double) by at most an ulp each side: 4.
     /// </summary>
     public static double ActivationError(ActivationKind kind) => kind switch
     {
-        ActivationKind.Sigmoid => 5,
+        ActivationKind.Sigmoid => 7,
         ActivationKind.Tanh => 7,
-        ActivationKind.Swish => 7,
+        ActivationKind.Swish => 9,
         _ => 4,
     };
 
