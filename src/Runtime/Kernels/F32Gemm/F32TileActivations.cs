@@ -176,7 +176,7 @@ public readonly struct SwishTile : IF32TileActivation
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Apply<TOps, TVec>(TVec value, TVec alpha, TVec beta)
-        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.Multiply(value, TOps.Sigmoid(value));
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged => TOps.Swish(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec InRegisters<TOps, TVec>(TVec value, TVec alpha, TVec beta)

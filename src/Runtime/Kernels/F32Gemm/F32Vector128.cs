@@ -58,5 +58,8 @@ public readonly unsafe struct F32Vector128 : IF32Vector<Vector128<float>>
     public static Vector128<float> Sigmoid(Vector128<float> x) => F32Vector.F32VectorMath.Sigmoid<F32Vector.F32Vector128, Vector128<float>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Swish(Vector128<float> x) => F32Vector.F32VectorMath.Swish<F32Vector.F32Vector128, Vector128<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x) => F32Vector.F32VectorMath.Tanh<F32Vector.F32Vector128, Vector128<float>>(x);
 }

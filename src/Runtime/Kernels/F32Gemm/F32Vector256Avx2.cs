@@ -48,5 +48,8 @@ public readonly unsafe struct F32Vector256Avx2 : IF32Vector<Vector256<float>>
     public static Vector256<float> Sigmoid(Vector256<float> x) => F32Vector.F32VectorMath.Sigmoid<F32Vector.F32Vector256, Vector256<float>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Swish(Vector256<float> x) => F32Vector.F32VectorMath.Swish<F32Vector.F32Vector256, Vector256<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x) => F32Vector.F32VectorMath.Tanh<F32Vector.F32Vector256, Vector256<float>>(x);
 }

@@ -49,5 +49,8 @@ public readonly unsafe struct F32Vector512Avx512 : IF32Vector<Vector512<float>>
     public static Vector512<float> Sigmoid(Vector512<float> x) => F32Vector.F32VectorMath.Sigmoid<F32Vector.F32Vector512, Vector512<float>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Swish(Vector512<float> x) => F32Vector.F32VectorMath.Swish<F32Vector.F32Vector512, Vector512<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x) => F32Vector.F32VectorMath.Tanh<F32Vector.F32Vector512, Vector512<float>>(x);
 }

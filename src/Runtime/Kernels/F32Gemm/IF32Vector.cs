@@ -28,10 +28,11 @@ public unsafe interface IF32Vector<TVec> where TVec : unmanaged
     /// <summary>The sum of all lanes.</summary>
     static abstract float Sum(TVec value);
     /// <summary>
-    /// 1/(1 + e⁻ˣ) and tanh x for the exp-based fused activations: F32Vector's <c>F32VectorMath</c> (≤ 3 ulp each) on the
+    /// 1/(1 + e⁻ˣ), x/(1 + e⁻ˣ) and tanh x for the exp-based fused activations: F32Vector's <c>F32VectorMath</c> (≤ 3 ulp each) on the
     /// same vector type, so the tile store and the standalone and depthwise steps share one implementation.
     /// </summary>
     static abstract TVec Sigmoid(TVec x);
+    static abstract TVec Swish(TVec x);
     static abstract TVec Tanh(TVec x);
     /// <summary>Hints that the cache line at <paramref name="address"/> will be read soon (no-op where there is no hint).</summary>
     static abstract void Prefetch(float* address);

@@ -49,7 +49,19 @@ public static class F32VectorMath
     /// overflows, and tiny (even subnormal) results keep their relative accuracy.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Sigmoid<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct
+    public static TVec Sigmoid<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct =>
+        V.Select(V.Equals(x, x), SigmoidOfNonNaN<V, TVec>(x), x);
+
+    /// <summary>
+    /// x·sigmoid(x) (SiLU). A NaN lane needs no mask here: the product with x is NaN whatever the sigmoid lane holds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Swish<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct =>
+        V.Multiply(x, SigmoidOfNonNaN<V, TVec>(x));
+
+    /// <summary><see cref="Sigmoid{V, TVec}"/> where x is not NaN (a NaN lane gives an unspecified value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec SigmoidOfNonNaN<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct
     {
         var scaled = ScaledExpOfNonPositive<V, TVec>(V.MaxNative(V.Or(x, V.Create(-0f)), V.Create(ExpLow)));
         var one = V.Create(1f);
@@ -57,7 +69,7 @@ public static class F32VectorMath
         // either way), one dependent operation fewer than scaling first.
         var denominator = V.MultiplyAdd(scaled, V.Create(TwoToMinus64), one);
         var numerator = V.Select(V.LessThan(x, V.Zero), V.Multiply(scaled, V.Create(TwoToMinus64)), one);
-        return V.Select(V.Equals(x, x), V.Divide(numerator, denominator), x);
+        return V.Divide(numerator, denominator);
     }
 
     /// <summary>

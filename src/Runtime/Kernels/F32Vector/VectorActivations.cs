@@ -79,7 +79,7 @@ public readonly struct SwishActivation : IVectorActivation
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Apply<V, TVec>(TVec x) where V : struct, IF32Vector<TVec> where TVec : struct =>
-        V.Multiply(x, F32VectorMath.Sigmoid<V, TVec>(x));
+        F32VectorMath.Swish<V, TVec>(x);
 }
 
 /// <summary>x·clamp(alpha·x + beta, 0, 1): HardSwish as HardSigmoid → Mul.</summary>
