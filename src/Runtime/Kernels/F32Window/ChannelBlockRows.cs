@@ -74,15 +74,17 @@ public sealed class ChannelBlockRows
     public int DilationW { get; }
     public int InputPlaneSize => InH * InW;
     public int OutputPlaneSize => OutH * OutW;
-    /// <summary>The ring of padded input rows, channel-interleaved: pixel (slot, column) at (slot·columns + column)·lanes.</summary>
+    /// <summary>The ring of padded input rows, channel-interleaved: pixel (slot, column) at <see cref="BufferStart"/> +
+    /// (slot·columns + column)·lanes; padded row r in slot r mod the ring's rows.</summary>
     public float[] Buffer { get; }
-    /// <summary>One row of output pixels, channel-interleaved: what the kernel writes and <see cref="StoreRow"/> reads.</summary>
+    /// <summary>One row of output pixels from <see cref="OutputStart"/>, channel-interleaved: what the kernel writes and
+    /// <see cref="StoreRow"/> reads.</summary>
     public float[] OutputRow { get; }
-    /// <summary>Buffer offset of each tap (kh-major, as the weights) of the current output row's first window, set by
-    /// <see cref="PrepareRow"/>.</summary>
+    /// <summary>Offset from <see cref="BufferStart"/> of each tap (kh-major, as the weights) of the current output row's
+    /// first window, set by <see cref="PrepareRow"/>.</summary>
     public int[] Taps { get; }
-    /// <summary>Buffer offset of each kernel row of the current output row's first window (its tap 0), set by
-    /// <see cref="PrepareRow"/>.</summary>
+    /// <summary>Offset from <see cref="BufferStart"/> of each kernel row of the current output row's first window (its
+    /// tap 0), set by <see cref="PrepareRow"/>.</summary>
     public int[] RowOffsets { get; }
     /// <summary>Offset of each output pixel's window from the row's first (ow·stride·lanes).</summary>
     public int[] Windows { get; }
