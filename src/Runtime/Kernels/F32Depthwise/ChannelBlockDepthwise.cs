@@ -16,15 +16,28 @@ internal static class ChannelBlockDepthwise
     /// <param name="weights">The block's weights, tap-major: tap t's lanes at t·Count (zero for missing channels).</param>
     /// <param name="bias">The block's biases, one vector.</param>
     public static void Compute<V, TVec, TAct>(ChannelBlockPlane plane, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation =>
+        Pixels<V, TVec, TAct>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart), plane.Taps,
+            plane.Windows, weights, bias, activation, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart));
+
+    /// <summary>The current output row of a <see cref="ChannelBlockRows"/> (after its PrepareRow).</summary>
+    public static void ComputeRow<V, TVec, TAct>(ChannelBlockRows rows, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation =>
+        Pixels<V, TVec, TAct>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.Buffer), rows.BufferStart), rows.Taps, rows.Windows,
+            weights, bias, activation, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.OutputRow), rows.OutputStart));
+
+    /// <summary>
+    /// Output pixel p (stored at p·Count from <paramref name="dst"/>) reads tap t at windows[p] + taps[t] from
+    /// <paramref name="src"/>. Four pixels at a time, so four independent FMA chains hide the latency and each weight
+    /// vector loaded serves four.
+    /// </summary>
+    private static void Pixels<V, TVec, TAct>(ref float src, ReadOnlySpan<int> taps, ReadOnlySpan<int> windows, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, TAct activation, ref float dst)
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
         int c = V.Count;
-        ReadOnlySpan<int> taps = plane.Taps;
-        ReadOnlySpan<int> windows = plane.Windows;
         weights = weights[..(taps.Length * c)];
         ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float src = ref MemoryMarshal.GetArrayDataReference(plane.Buffer);
-        ref float dst = ref MemoryMarshal.GetArrayDataReference(plane.Output);
         var b = V.Load(ref MemoryMarshal.GetReference(bias[..c]));
         int p = 0;
         for (; p + 3 < windows.Length; p += 4)

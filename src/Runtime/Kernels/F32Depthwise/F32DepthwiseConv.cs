@@ -47,6 +47,9 @@ public static class F32DepthwiseConv
             if (UseChannelBlocks(w))
             {
                 var (packedWeights, packedBias) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
+                if (StreamRows(w, V.Count))
+                    return new DepthwiseChannelBlockRowsStep<V, TVec, TAct>(x, y, batch, channels, new ChannelBlockRows(h, w, 0f, V.Count),
+                        packedWeights, packedBias, activation) { NodeName = nodeName, OpType = opType };
                 return new DepthwiseChannelBlockStep<V, TVec, TAct>(x, y, batch, channels, new ChannelBlockPlane(h, w, 0f, V.Count),
                     packedWeights, packedBias, activation) { NodeName = nodeName, OpType = opType };
             }
@@ -56,13 +59,25 @@ public static class F32DepthwiseConv
     }
 
     /// <summary>
-    /// Channels in the lanes (<see cref="ChannelBlockPlane"/>) for strided convolutions and for rows up to 32 outputs:
-    /// there a row kernel fills vectors only partly, or pays a stride-2 split and a narrow copy-out per channel, that
-    /// cost more than the two transposes. Wider stride-1 rows keep the row kernel, whose padded copy is a plain row
-    /// copy (measured on AVX2, MobileNetV2/EfficientNet-B0/ShuffleNetV2: 56×56 and 112×112 stride 1 were 10–20% slower
-    /// with channel blocks, every other depthwise layer faster, 7×7 ones 2.5–3.5×).
+    /// Channels in the lanes (<see cref="ChannelBlockPlane"/>, <see cref="ChannelBlockRows"/>) for the kernel shapes
+    /// <see cref="ChannelBlockRowKernel"/> covers (widths 3 and 5, stride 1 or 2), for other strided convolutions and
+    /// for rows up to 32 outputs: there a row kernel fills vectors only partly, or pays a stride-2 split and a narrow
+    /// copy-out per channel, that cost more than the two transposes. Measured on AVX2 (1 thread, lone layers): stride
+    /// 1 at 56×56 and 112×112 were 10–20% slower with whole-plane channel blocks than with the row kernel, and 15–20%
+    /// faster streamed by rows with the register-sharing kernel; 7×7 planes 2.5–3.5× faster than the row kernel. The
+    /// remaining wide stride-1 shapes (dilated, other widths) keep the row kernel, whose padded copy is a plain row
+    /// copy.
     /// </summary>
-    internal static bool UseChannelBlocks(Reference.SpatialAxis w) => w.Stride > 1 || w.Output <= 32;
+    internal static bool UseChannelBlocks(Reference.SpatialAxis w) =>
+        ChannelBlockRowKernel.Covers(w.Kernel, w.Stride, w.Dilation) || w.Stride > 1 || w.Output <= 32;
+
+    /// <summary>
+    /// Channel blocks streamed by rows (<see cref="ChannelBlockRows"/>) where input rows are at least two vectors wide
+    /// and output rows one; smaller planes transpose whole (<see cref="ChannelBlockPlane"/>): their transposed block
+    /// fits in L1 anyway, and by rows the per-row work around a 14-wide row cost more than it saved (measured on AVX2:
+    /// 14×14 stride 1 25% slower by rows; 28×28 to 14×14 stride 2 12% faster, 28×28 and larger 15–30% faster).
+    /// </summary>
+    internal static bool StreamRows(Reference.SpatialAxis w, int vectorCount) => w.Input >= 2 * vectorCount && w.Output >= vectorCount;
 
     private sealed class DepthwiseChannelBlockStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockPlane plane,
         float[] weights, float[] bias, TAct activation) : Step
@@ -84,12 +99,53 @@ public static class F32DepthwiseConv
                     {
                         ChannelBlockDepthwise.Compute<V, TVec, IdentityActivation>(plane, weights.AsSpan(block * taps * c, taps * c),
                             bias.AsSpan(block * c, c), default);
-                        ActivationPass.Apply<V, TVec, TAct>(plane.Output, activation);
+                        ActivationPass.Apply<V, TVec, TAct>(plane.Output.AsSpan(plane.OutputStart, outSize * c), activation);
                     }
                     else
                         ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
                             bias.AsSpan(block * c, c), activation);
                     plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
+                }
+        }
+    }
+
+    /// <summary>
+    /// Channel blocks streamed one output row at a time (<see cref="ChannelBlockRows"/>), for planes whose rows are at
+    /// least a vector wide: the transposed input and output rows stay in L1.
+    /// </summary>
+    private sealed class DepthwiseChannelBlockRowsStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockRows rows,
+        float[] weights, float[] bias, TAct activation) : Step
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        private readonly int taps = rows.Taps.Length;
+
+        public override void Run()
+        {
+            var input = x.ReadOnly;
+            var output = y.Span;
+            int c = V.Count, inSize = rows.InputPlaneSize, outSize = rows.OutputPlaneSize;
+            for (int n = 0; n < batch; n++)
+                for (int c0 = 0; c0 < channels; c0 += c)
+                {
+                    int block = c0 / c, count = Math.Min(c, channels - c0), p = n * channels + c0;
+                    var xBlock = input.Slice(p * inSize, count * inSize);
+                    var yBlock = output.Slice(p * outSize, count * outSize);
+                    var w = weights.AsSpan(block * taps * c, taps * c);
+                    var b = bias.AsSpan(block * c, c);
+                    rows.Begin();
+                    for (int oh = 0; oh < rows.OutH; oh++)
+                    {
+                        rows.PrepareRow<V, TVec>(xBlock, count, oh);
+                        if (ActivationPass.Separate<TAct>())
+                        {
+                            if (!ChannelBlockRowKernel.TryCompute<V, TVec, IdentityActivation>(rows, w, b, default))
+                                ChannelBlockDepthwise.ComputeRow<V, TVec, IdentityActivation>(rows, w, b, default);
+                            ActivationPass.Apply<V, TVec, TAct>(rows.OutputRow.AsSpan(rows.OutputStart, rows.OutW * c), activation);
+                        }
+                        else if (!ChannelBlockRowKernel.TryCompute<V, TVec, TAct>(rows, w, b, activation))
+                            ChannelBlockDepthwise.ComputeRow<V, TVec, TAct>(rows, w, b, activation);
+                        rows.StoreRow<V, TVec>(yBlock, count, oh);
+                    }
                 }
         }
     }

@@ -16,8 +16,8 @@ internal static class ChannelBlockMax
         int c = V.Count;
         ReadOnlySpan<int> taps = plane.Taps;
         ReadOnlySpan<int> windows = plane.Windows;
-        ref float src = ref MemoryMarshal.GetArrayDataReference(plane.Buffer);
-        ref float dst = ref MemoryMarshal.GetArrayDataReference(plane.Output);
+        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart);
+        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart);
         var start = V.Create(float.NegativeInfinity);
         int p = 0;
         for (; p + 3 < windows.Length; p += 4)

@@ -42,9 +42,11 @@ public sealed class ChannelBlockPlane
         padLeft = w.PadBegin;
         int rows = h.PaddedExtent;
         cols = w.PaddedExtent;
-        Buffer = new float[checked(rows * cols * lanes)];
+        Buffer = CacheLineScratch.Allocate(checked(rows * cols * lanes), out int bufferStart);
+        BufferStart = bufferStart;
         Array.Fill(Buffer, padValue);
-        Output = new float[checked(OutH * OutW * lanes)];
+        Output = CacheLineScratch.Allocate(checked(OutH * OutW * lanes), out int outputStart);
+        OutputStart = outputStart;
         tile = new float[lanes * lanes];
 
         Taps = new int[h.Kernel * w.Kernel];
@@ -67,10 +69,16 @@ public sealed class ChannelBlockPlane
     public int OutW { get; }
     public int InputPlaneSize => InH * InW;
     public int OutputPlaneSize => OutH * OutW;
-    /// <summary>The padded input plane, channel-interleaved: pixel (row, column) at (row·columns + column)·lanes.</summary>
+    /// <summary>The padded input plane, channel-interleaved: pixel (row, column) at <see cref="BufferStart"/> +
+    /// (row·columns + column)·lanes.</summary>
     public float[] Buffer { get; }
-    /// <summary>The output pixels, channel-interleaved, row-major: what the kernel writes and <see cref="Store"/> reads.</summary>
+    /// <summary>Index in <see cref="Buffer"/> of pixel (0, 0), on a cache line (<see cref="CacheLineScratch"/>).</summary>
+    public int BufferStart { get; }
+    /// <summary>The output pixels from <see cref="OutputStart"/>, channel-interleaved, row-major: what the kernel writes
+    /// and <see cref="Store"/> reads.</summary>
     public float[] Output { get; }
+    /// <summary>Index in <see cref="Output"/> of the first output pixel, on a cache line.</summary>
+    public int OutputStart { get; }
     /// <summary>Scratch offset (floats) of each tap, kh-major as the weights, relative to its window's first tap.</summary>
     public int[] Taps { get; }
     /// <summary>Scratch offset (floats) of each output pixel's first tap, row-major.</summary>
@@ -84,7 +92,7 @@ public sealed class ChannelBlockPlane
     {
         int c = lanes, inSize = InputPlaneSize;
         ref float src = ref MemoryMarshal.GetReference(x);
-        ref float dst = ref MemoryMarshal.GetArrayDataReference(Buffer);
+        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart);
         ReadOnlySpan<int> pixels = inputPixels;
         if (channels < c || inSize < c)
         {
@@ -123,7 +131,7 @@ public sealed class ChannelBlockPlane
     public void Store<V, TVec>(Span<float> y, int channels) where V : struct, IF32Vector<TVec> where TVec : struct
     {
         int c = lanes, outSize = OutputPlaneSize;
-        ref float src = ref MemoryMarshal.GetArrayDataReference(Output);
+        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Output), OutputStart);
         ref float dst = ref MemoryMarshal.GetReference(y);
         if (channels < c || outSize < c)
         {

@@ -12,7 +12,8 @@ namespace Cnnrt.Tests.Kernels.F32Depthwise;
 /// some up to 70 so that stride-1 rows wide enough for the row kernel occur beside the channel-block kernel's cases,
 /// channels 1..33, batch 1..2, 1-D and 2-D), kernels 1..7 (mostly 3 and 5, some non-square), strides 1..3,
 /// dilations 1..2, every padding form (explicit asymmetric, SAME_UPPER/LOWER, VALID), with and without bias, each
-/// fused activation.
+/// fused activation. A second set of wide 2-D planes (rows of 16..80 inputs, widths 3 and 5 at strides 1 and 2 beside
+/// others) exercises the channel blocks streamed by rows and their register-sharing row kernels.
 /// </summary>
 public class DepthwiseConvTests
 {
@@ -55,6 +56,34 @@ public class DepthwiseConvTests
             Activations[rng.Next(Activations.Length)]);
     }
 
+    /// <summary>
+    /// 2-D planes with rows of 16 to 80 inputs (wide enough to stream by rows on every path), mostly the shapes the
+    /// row kernels cover (kernel width 3 or 5, stride 1 or 2, no horizontal dilation), any kernel height, vertical
+    /// stride and dilation (the ring of rows wraps), and some other widths and dilations (the general kernel by rows).
+    /// </summary>
+    private static Case GenerateWide(int seed)
+    {
+        var rng = new Random(seed + 100_000);
+        string autoPad = rng.Next(5) switch { 0 => "SAME_UPPER", 1 => "SAME_LOWER", 2 => "VALID", _ => "NOTSET" };
+        bool covered = rng.Next(4) != 0;
+        int kw = covered ? (rng.Next(2) == 0 ? 3 : 5) : rng.Next(1, 8);
+        int kh = rng.Next(3) == 0 ? rng.Next(1, 6) : kw;
+        int[] k = [kh, kw];
+        int[] s = [new[] { 1, 2, 2, 3 }[rng.Next(4)], covered ? rng.Next(1, 3) : rng.Next(1, 4)];
+        int[] d = [rng.Next(4) == 0 ? 2 : 1, covered ? 1 : rng.Next(1, 3)];
+        var pads = new int[4];
+        var inDims = new int[2];
+        for (int a = 0; a < 2; a++)
+        {
+            if (autoPad == "NOTSET") { pads[a] = rng.Next(k[a]); pads[a + 2] = rng.Next(k[a]); }
+            int dk = d[a] * (k[a] - 1) + 1;
+            int min = a == 1 ? 16 : Math.Max(1, dk - (autoPad == "NOTSET" ? pads[a] + pads[a + 2] : 0));
+            inDims[a] = a == 1 ? rng.Next(min, 81) : rng.Next(min, min + 12);
+        }
+        return new Case(rng.Next(1, 3), rng.Next(1, 34), inDims, k, s, d, pads, autoPad, rng.Next(2) == 0,
+            Activations[rng.Next(Activations.Length)]);
+    }
+
     private static Node NodeFor(Case c)
     {
         var attrs = new List<NodeAttribute>
@@ -73,9 +102,17 @@ public class DepthwiseConvTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesReference(KernelIsa isa, int seed)
+    public void MatchesReference(KernelIsa isa, int seed) => CheckAgainstReference(Generate(seed), isa, seed);
+
+    public static IEnumerable<object[]> WideCases() =>
+        from isa in VectorKernelRunner.FastIsas from seed in Enumerable.Range(0, 60) select new object[] { isa, seed };
+
+    [Theory]
+    [MemberData(nameof(WideCases))]
+    public void WidePlanesMatchReference(KernelIsa isa, int seed) => CheckAgainstReference(GenerateWide(seed), isa, seed);
+
+    private static void CheckAgainstReference(Case c, KernelIsa isa, int seed)
     {
-        var c = Generate(seed);
         var x = Random([c.N, c.C, .. c.In], seed * 3 + 1, -2, 2);
         var w = Random([c.C, 1, .. c.Kernel], seed * 3 + 2);
         var b = c.Bias ? Random([c.C], seed * 3 + 3) : null;
@@ -102,20 +139,23 @@ public class DepthwiseConvTests
 
     [Theory]
     [MemberData(nameof(VectorKernelRunner.IsaData), MemberType = typeof(VectorKernelRunner))]
-    public void TheRandomCasesCoverBothKernels(KernelIsa isa)
+    public void TheRandomCasesCoverEveryKernel(KernelIsa isa)
     {
-        int blocks = 0, rows = 0;
-        for (int seed = 0; seed < 120; seed++)
+        int blocks = 0, streamed = 0, rows = 0;
+        var cases = Enumerable.Range(0, 120).Select(Generate).Concat(Enumerable.Range(0, 60).Select(GenerateWide));
+        foreach (var c in cases)
         {
-            var c = Generate(seed);
             var x = Random([c.N, c.C, .. c.In], 1);
             var w = Random([c.C, 1, .. c.Kernel], 2);
             Tensor?[] inputs = c.Bias ? [x, w, Random([c.C], 3)] : [x, w];
             var (step, _) = VectorKernelRunner.Build(NodeFor(c), 13, isa, inputs, 1, 2);
-            if (step.GetType().Name.StartsWith("DepthwiseChannelBlockStep")) blocks++;
-            else if (step.GetType().Name.StartsWith("DepthwiseConvStep")) rows++;
+            string name = step.GetType().Name;
+            if (name.StartsWith("DepthwiseChannelBlockStep")) blocks++;
+            else if (name.StartsWith("DepthwiseChannelBlockRowsStep")) streamed++;
+            else if (name.StartsWith("DepthwiseConvStep")) rows++;
         }
-        Assert.True(blocks >= 20 && rows >= 10, $"{isa}: {blocks} channel-block cases, {rows} row-kernel cases");
+        Assert.True(blocks >= 20 && streamed >= 30 && rows >= 10,
+            $"{isa}: {blocks} whole-plane channel-block cases, {streamed} streamed by rows, {rows} row-kernel cases");
     }
 
     [Theory]

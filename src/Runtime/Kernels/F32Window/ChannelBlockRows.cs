@@ -1,0 +1,162 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cnnrt.Kernels.F32Vector;
+using Cnnrt.Kernels.Reference;
+
+namespace Cnnrt.Kernels.F32Window;
+
+/// <summary>
+/// The scratch of a sliding-window op that puts a block of <c>V.Count</c> channels in the vector lanes (as
+/// <see cref="ChannelBlockPlane"/>) and streams the plane one output row at a time: a ring of as many padded,
+/// channel-interleaved input rows as one output row's windows span, and one output row. Each output row transposes
+/// in the input rows it newly needs, is computed, and is transposed out to the channel planes at once, so the
+/// transposed pixels are read while still in L1. A whole transposed plane (112×112 pixels of 8 channels: 400 KB)
+/// was written to and read back from L2, which cost as much as the arithmetic (MobileNetV2's 96-channel stride-2
+/// layer).
+/// <para>
+/// For planes whose input and output rows are at least a vector wide (the row transposes need that many pixels).
+/// The left and right padding columns are filled with <c>padValue</c> once, at plan time (runs write only the input
+/// columns); padding rows are written when the ring reaches them, unless the ring holds the whole padded plane, where
+/// plan-time fill serves them as well.
+/// </para>
+/// </summary>
+public sealed class ChannelBlockRows
+{
+    private readonly int lanes, padTop, padLeft, strideH, dilationH, ringRows, paddedRows, rowFloats;
+    private readonly float padValue;
+    /// <summary>The next padded row to be transposed in (rows below it are in the ring).</summary>
+    private int nextRow;
+
+    /// <param name="vectorCount">Floats per vector of the kernel that reads the rows: the channels of a block.</param>
+    public ChannelBlockRows(SpatialAxis h, SpatialAxis w, float padValue, int vectorCount)
+    {
+        if (w.Input < vectorCount || w.Output < vectorCount)
+            throw new ArgumentException("Rows narrower than a vector need a ChannelBlockPlane.");
+        lanes = vectorCount;
+        this.padValue = padValue;
+        InH = h.Input;
+        InW = w.Input;
+        OutH = h.Output;
+        OutW = w.Output;
+        padTop = h.PadBegin;
+        padLeft = w.PadBegin;
+        strideH = h.Stride;
+        dilationH = h.Dilation;
+        KernelH = h.Kernel;
+        KernelW = w.Kernel;
+        StrideW = w.Stride;
+        DilationW = w.Dilation;
+        paddedRows = h.PaddedExtent;
+        ringRows = Math.Min(h.DilatedKernel, paddedRows);
+        rowFloats = w.PaddedExtent * lanes;
+        Buffer = CacheLineScratch.Allocate(checked(ringRows * rowFloats), out int bufferStart);
+        BufferStart = bufferStart;
+        Array.Fill(Buffer, padValue);
+        OutputRow = CacheLineScratch.Allocate(OutW * lanes, out int outputStart);
+        OutputStart = outputStart;
+        Windows = new int[OutW];
+        for (int ow = 0; ow < OutW; ow++) Windows[ow] = ow * w.Stride * lanes;
+        Taps = new int[h.Kernel * w.Kernel];
+        RowOffsets = new int[h.Kernel];
+    }
+
+    /// <summary>Index in <see cref="Buffer"/> of the ring's first float (on a cache line: <see cref="CacheLineScratch"/>).</summary>
+    public int BufferStart { get; }
+    /// <summary>Index in <see cref="OutputRow"/> of the row's first float (on a cache line).</summary>
+    public int OutputStart { get; }
+    public int InH { get; }
+    public int InW { get; }
+    public int OutH { get; }
+    public int OutW { get; }
+    public int KernelH { get; }
+    public int KernelW { get; }
+    public int StrideW { get; }
+    public int DilationW { get; }
+    public int InputPlaneSize => InH * InW;
+    public int OutputPlaneSize => OutH * OutW;
+    /// <summary>The ring of padded input rows, channel-interleaved: pixel (slot, column) at <see cref="BufferStart"/> +
+    /// (slot·columns + column)·lanes; padded row r in slot r mod the ring's rows.</summary>
+    public float[] Buffer { get; }
+    /// <summary>One row of output pixels from <see cref="OutputStart"/>, channel-interleaved: what the kernel writes and
+    /// <see cref="StoreRow"/> reads.</summary>
+    public float[] OutputRow { get; }
+    /// <summary>Offset from <see cref="BufferStart"/> of each tap (kh-major, as the weights) of the current output row's
+    /// first window, set by <see cref="PrepareRow"/>.</summary>
+    public int[] Taps { get; }
+    /// <summary>Offset from <see cref="BufferStart"/> of each kernel row of the current output row's first window (its
+    /// tap 0), set by <see cref="PrepareRow"/>.</summary>
+    public int[] RowOffsets { get; }
+    /// <summary>Offset of each output pixel's window from the row's first (ow·stride·lanes).</summary>
+    public int[] Windows { get; }
+
+    /// <summary>Starts a block of channels: the ring holds none of its rows yet.</summary>
+    public void Begin() => nextRow = 0;
+
+    /// <summary>
+    /// Transposes in the padded rows output row <paramref name="oh"/> reads that the ring lacks (overwriting rows no
+    /// later output reads) from the <paramref name="channels"/> (≤ lanes) input planes at <paramref name="x"/>'s
+    /// start, and points <see cref="Taps"/> at them. Output rows must come in order after <see cref="Begin"/>.
+    /// </summary>
+    public void PrepareRow<V, TVec>(ReadOnlySpan<float> x, int channels, int oh) where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        int first = oh * strideH, end = first + (KernelH - 1) * dilationH + 1;
+        if (nextRow < first) nextRow = first;
+        for (; nextRow < end; nextRow++) FillRow<V, TVec>(x, channels, nextRow);
+        for (int kh = 0; kh < KernelH; kh++)
+        {
+            int row = (first + kh * dilationH) % ringRows * rowFloats;
+            RowOffsets[kh] = row;
+            for (int kw = 0; kw < KernelW; kw++) Taps[kh * KernelW + kw] = row + kw * DilationW * lanes;
+        }
+    }
+
+    private void FillRow<V, TVec>(ReadOnlySpan<float> x, int channels, int paddedRow) where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        int c = lanes, inSize = InputPlaneSize, ih = paddedRow - padTop;
+        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart + paddedRow % ringRows * rowFloats);
+        if (ih < 0 || ih >= InH)
+        {
+            if (ringRows < paddedRows) MemoryMarshal.CreateSpan(ref dst, rowFloats).Fill(padValue);
+            return;
+        }
+        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), ih * InW);
+        ref float inputs = ref Unsafe.Add(ref dst, padLeft * c);
+        if (channels < c)
+        {
+            for (int ch = 0; ch < channels; ch++)
+                for (int iw = 0; iw < InW; iw++)
+                    Unsafe.Add(ref inputs, iw * c + ch) = Unsafe.Add(ref src, ch * inSize + iw);
+            return;
+        }
+        // Blocks of a vector of columns; the last is shifted back to end at the row's end (it rewrites a few pixels
+        // with the same values).
+        for (int iw = 0; ; iw += c)
+        {
+            if (iw > InW - c) iw = InW - c;
+            V.Transpose(ref Unsafe.Add(ref src, iw), inSize, ref Unsafe.Add(ref inputs, iw * c), c);
+            if (iw == InW - c) return;
+        }
+    }
+
+    /// <summary>Transposes <see cref="OutputRow"/> into row <paramref name="oh"/> of the <paramref name="channels"/>
+    /// (≤ lanes) output planes at <paramref name="y"/>'s start.</summary>
+    public void StoreRow<V, TVec>(Span<float> y, int channels, int oh) where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        int c = lanes, outSize = OutputPlaneSize;
+        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(OutputRow), OutputStart);
+        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), oh * OutW);
+        if (channels < c)
+        {
+            for (int ch = 0; ch < channels; ch++)
+                for (int ow = 0; ow < OutW; ow++)
+                    Unsafe.Add(ref dst, ch * outSize + ow) = Unsafe.Add(ref src, ow * c + ch);
+            return;
+        }
+        for (int ow = 0; ; ow += c)
+        {
+            if (ow > OutW - c) ow = OutW - c;
+            V.Transpose(ref Unsafe.Add(ref src, ow * c), c, ref Unsafe.Add(ref dst, ow), outSize);
+            if (ow == OutW - c) return;
+        }
+    }
+}
