@@ -23,10 +23,18 @@ public enum ConvLoweringChoice
 public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
 {
     /// <summary>
-    /// The pixel-major lowering's transposing store, in multiply-adds per output: measured on AVX2 (ResNet-18 and
-    /// MobileNetV2 layers, K from 32 to 4608), its time matches its padded work × (1 + 24/K).
+    /// The pixel-major lowering's transposing store, in multiply-adds per output: by 8×8 register transposes it is
+    /// about 12% of a 32→16 layer at 112×112 (K = 32) on AVX2, 4–5 multiply-adds; 6 leaves room for the 4×4 form.
+    /// (A scalar loop before cost 24.)
     /// </summary>
-    private const double TransposeCost = 24;
+    private const double TransposeCost = 6;
+
+    /// <summary>
+    /// The channel-major lowering's packing of a pointwise B, in multiply-adds per packed float (K·N of them), which
+    /// only the MR-row panels of the output channels share: fitted to 32→16 at 112×112 (pixel-major 13% faster) and
+    /// 144→24 at 56×56 (channel-major 25% faster) on AVX2.
+    /// </summary>
+    private const double PackCost = 4;
 
     /// <summary>
     /// Input floats below which a staging task is not worth handing out: one task per channel (ResNet-18's 7×7
@@ -99,8 +107,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     /// <summary>
     /// Channel-major tiles pad the output channels to MR and the virtual columns to NR; pixel-major tiles pad the real
     /// pixels to 6 and the channels to NR. Auto picks the smaller padded work, counting the pixel-major transposing
-    /// store, so small output planes (and deep 3×3 layers generally) go pixel-major, and shallow 1×1 layers
-    /// channel-major.
+    /// store and the channel-major packing of a pointwise B, so small output planes, deep 3×3 layers and pointwise
+    /// layers with few output channels (a multiple of NR) go pixel-major, and shallow 1×1 layers channel-major.
     /// </summary>
     public static IF32ConvLowering Lower(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto,
@@ -110,6 +118,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         if (choice == ConvLoweringChoice.Auto)
         {
             double channelMajor = F32ConvGemm.PaddedWork(kernel, layout, groupOut);
+            if (layout.TapsPerChannel == 1)
+                channelMajor += PackCost * layout.K * layout.Group * F32ConvGemm.RoundUp(layout.VirtualColumns, kernel.Columns);
             double pixelMajor = F32ConvPixelGemm.PaddedWork(kernel, layout, groupOut) * (1 + TransposeCost / Math.Max(1, layout.K));
             choice = pixelMajor < channelMajor ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;
         }
