@@ -5,8 +5,8 @@
 // agree on the same input. Writes latest.json, latest.md and latest.svg into --out. Exits 1 when any model failed or
 // the engines disagree.
 //
-//   node bench/compare.js --cnnrt PATH.dll|PATH [--aot PATH] [--zoo DIR] [--models a,b] [--runs 20] [--warmup 3]
-//                         [--warmup-seconds 1] [--budget 20] [--out DIR]
+//   node bench/compare.js --cnnrt PATH.dll|PATH [--aot PATH] [--zoo DIR] [--models a,b] [--runs 20] [--rounds 1]
+//                         [--warmup 3] [--warmup-seconds 1] [--budget 20] [--out DIR]
 //   node bench/compare.js --render DIR/latest.json    (rewrites latest.md and latest.svg beside it, measuring nothing)
 const fs = require('fs');
 const os = require('os');
@@ -24,7 +24,7 @@ const TOLERANCE = 1e-4; // max |cnnrt − ORT| ≤ TOLERANCE · max |ORT output|
 const THREADS_MODEL = 'resnet18';
 
 function parseArgs(argv) {
-  const o = { zoo: path.join(ROOT, 'bench', '.zoo'), runs: 20, warmup: 3, warmupSeconds: 1, budget: 20, out: path.join(ROOT, 'bench', 'results') };
+  const o = { zoo: path.join(ROOT, 'bench', '.zoo'), runs: 20, rounds: 1, warmup: 3, warmupSeconds: 1, budget: 20, out: path.join(ROOT, 'bench', 'results') };
   const rest = parseOptions(argv, (a, take) => {
     if (a === '--render') o.render = take.value();
     else if (a === '--cnnrt') o.cnnrt = take.value();
@@ -32,6 +32,7 @@ function parseArgs(argv) {
     else if (a === '--zoo') o.zoo = take.value();
     else if (a === '--models') o.models = take.value().split(',').filter(Boolean);
     else if (a === '--runs') o.runs = Math.floor(take.number(1));
+    else if (a === '--rounds') o.rounds = Math.floor(take.number(1));
     else if (a === '--warmup') o.warmup = Math.floor(take.number(0));
     else if (a === '--warmup-seconds') o.warmupSeconds = take.number(0);
     else if (a === '--budget') o.budget = take.number(0);
@@ -98,6 +99,12 @@ function compareOutputs(expectedFile, actualFile) {
   return { ok: maxDiff <= TOLERANCE * maxOut, max_abs_diff: maxDiff, max_abs_output: maxOut, tolerance: TOLERANCE * maxOut };
 }
 
+/** The element of <items> whose key is the median (the lower middle one for an even count). */
+function medianBy(items, key) {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[(sorted.length - 1) >> 1];
+}
+
 /** Runs and warm-ups for one model: the defaults, or fewer when one run is slow enough to blow the time budget. */
 function runsFor(o, firstRunMs) {
   if (o.budget <= 0 || firstRunMs * (o.runs + o.warmup) <= o.budget * 1000) return { runs: o.runs, warmup: o.warmup };
@@ -144,18 +151,29 @@ function benchModel(o, spec, index, engines, tmp) {
     row.aot_agreement = check(engines.aot, 'aot').agreement;
     jobs.push(['aot', () => cnnrtJson(engines.aot, ['bench', spec.model, '--threads', '1', ...common], `cnnrt-aot bench ${spec.name}`)]);
   }
-  for (let k = 0; k < jobs.length; k++) {
-    const [key, job] = jobs[(k + index) % jobs.length];
-    row[key] = job();
+  // Each round times every engine once, in an order that rotates from round to round and model to model; the row
+  // keeps each engine's median round (by median latency) and the median of the rounds' ratios, so that a burst of
+  // load from the shared host during one engine's turn is outvoted instead of deciding the ratio.
+  const rounds = [];
+  for (let r = 0; r < o.rounds; r++) {
+    const round = {};
+    for (let k = 0; k < jobs.length; k++) {
+      const [key, job] = jobs[(k + index + r) % jobs.length];
+      round[key] = job();
+    }
+    round.ratio = round.cnnrt.median_ms / round.ort.median_ms;
+    if (round.aot) round.aotJit = round.aot.median_ms / round.cnnrt.median_ms;
+    rounds.push(round);
   }
-
-  row.ratio = row.cnnrt.median_ms / row.ort.median_ms;
+  for (const [key] of jobs) row[key] = medianBy(rounds.map((x) => x[key]), (x) => x.median_ms);
+  row.ratio = medianBy(rounds.map((x) => x.ratio), (x) => x);
+  if (o.rounds > 1) row.round_ratios = rounds.map((x) => x.ratio);
   const gflops = (ms) => (2 * row.macs) / (ms * 1e6);
   row.cnnrt_gflops = gflops(row.cnnrt.median_ms);
   row.ort_gflops = gflops(row.ort.median_ms);
   if (row.aot) {
     row.aot_gflops = gflops(row.aot.median_ms);
-    row.aot_jit_ratio = row.aot.median_ms / row.cnnrt.median_ms;
+    row.aot_jit_ratio = medianBy(rounds.map((x) => x.aotJit), (x) => x);
   }
   return row;
 }
@@ -166,8 +184,11 @@ function benchThreads(o, engines, rows) {
   if (!base) return null;
   const model = path.join(ROOT, base.model);
   const common = ['--runs', String(base.runs), '--warmup', String(base.warmup), '--warmup-seconds', String(o.warmupSeconds), '--json'];
-  const cnnrt2 = cnnrtJson(engines.jit, ['bench', model, '--threads', '2', ...common], 'cnnrt bench --threads 2');
-  const ort2 = ortJson([model, '--threads', '2', ...common], 'ort bench --threads 2');
+  // As many rounds as the 1-thread rows had, each engine's median round kept.
+  const cnnrt2 = medianBy(Array.from({ length: o.rounds }, () =>
+    cnnrtJson(engines.jit, ['bench', model, '--threads', '2', ...common], 'cnnrt bench --threads 2')), (x) => x.median_ms);
+  const ort2 = medianBy(Array.from({ length: o.rounds }, () =>
+    ortJson([model, '--threads', '2', ...common], 'ort bench --threads 2')), (x) => x.median_ms);
   return {
     model: THREADS_MODEL,
     runs: base.runs,
@@ -241,7 +262,7 @@ function main() {
   const disagreements = rows.filter((r) => !r.agreement.ok || (r.aot_agreement && !r.aot_agreement.ok)).map((r) => r.name);
   const result = {
     machine: { ...machineInfo(peakInfo), load_average_1min: [loadAtStart, os.loadavg()[0]] },
-    settings: { runs: o.runs, warmup: o.warmup, warmup_seconds: o.warmupSeconds, budget_s: o.budget, threads: 1, batch: 1, tolerance: TOLERANCE },
+    settings: { runs: o.runs, rounds: o.rounds, warmup: o.warmup, warmup_seconds: o.warmupSeconds, budget_s: o.budget, threads: 1, batch: 1, tolerance: TOLERANCE },
     ort: { version: rows[0]?.ort.version ?? 'unknown', api: rows[0]?.ort.api ?? 'unknown' },
     peak: { gflops: peak, isa: peakInfo.peaks.find((p) => p.gflops === peak).isa, per_isa: peakInfo.peaks },
     models: rows,

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # cnnrt vs ONNX Runtime, side by side, on the model zoo and the shipped Fashion-MNIST model. One command:
 #
-#   bench/run.sh [--runs 20] [--warmup 3] [--warmup-seconds 1] [--budget 20] [--models resnet18,lenet5] [--aot]
-#                [--out bench/results]
+#   bench/run.sh [--runs 20] [--rounds 1] [--warmup 3] [--warmup-seconds 1] [--budget 20] [--models resnet18,lenet5]
+#                [--aot] [--out bench/results]
 #
 # Warm-up is at least --warmup runs and --warmup-seconds for both engines (the JIT needs the time to optimize).
 # Builds what is missing (the zoo in bench/.zoo, ONNX Runtime 1.30 from npm into bench/node_modules, cnnrt in
 # Release), checks that both engines agree on each model, times them back to back, and writes
 # bench/results/latest.{md,json,svg}. --aot also publishes cnnrt with NativeAOT and times it beside the JIT build.
 # --budget caps the seconds one engine spends on one model (fewer runs for slow models; 0 = never fewer).
+# --rounds N times each model N times over (engine order rotating): the table keeps each engine's median round and the
+# median of the rounds' ratios, so a burst of load on the shared host during one engine's turn does not decide it.
 # Exits non-zero when a model fails or the engines disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +24,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --aot) aot=1 ;;
     --models) models="$2"; args+=(--models "$2"); shift ;;
-    --runs|--warmup|--warmup-seconds|--budget|--out) args+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --runs|--rounds|--warmup|--warmup-seconds|--budget|--out) args+=("$1" "$2"); shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift

@@ -42,8 +42,10 @@ function renderMarkdown(r) {
     '(an operator without a fast kernel for it runs its scalar reference)');
   lines.push(`- **ONNX Runtime** ${r.ort.version} (onnxruntime-node, CPU provider, graph optimizations 'all', sequential, ` +
     `timed through its ${r.ort.api === 'binding' ? 'native binding (the synchronous call the public API wraps)' : 'public async API'})`);
+  const rounds = r.settings.rounds ?? 1;
   lines.push(`- **Settings:** batch 1, 1 thread (intra-op 1, inter-op 1), median of ${r.settings.runs} runs after a warm-up of at least ${r.settings.warmup} runs and ${r.settings.warmup_seconds} s, ` +
-    `fewer when a model would take over ${r.settings.budget_s} s per engine (see "runs")`);
+    `fewer when a model would take over ${r.settings.budget_s} s per engine (see "runs")` +
+    (rounds > 1 ? `; ${rounds} rounds per model, engine order rotating: each engine's median round, and the median of the rounds' ratios` : ''));
   lines.push(`- **Peak** of one core (\`cnnrt info --peak\`, FMA): ${r.peak.per_isa.map((p) => `${p.isa} ${p.gflops.toFixed(1)}`).join(', ')} GFLOP/s; ` +
     `"% peak" is of ${r.peak.gflops.toFixed(1)} (${r.peak.isa})`);
   lines.push('');
@@ -54,6 +56,10 @@ function renderMarkdown(r) {
       `${fixed(x.cnnrt_gflops, 2)} | ${fixed(x.ort_gflops, 2)} | ${fixed(x.cnnrt_pct_peak, 2)} | ${fixed(x.ort_pct_peak, 1)} | ${agreementText(x.agreement)} |`);
   }
   lines.push('');
+  if (rounds > 1) {
+    lines.push(`Ratio per round: ${r.models.filter((x) => x.round_ratios).map((x) => `${x.name} ${x.round_ratios.map((v) => fixed(v, 2)).join(' · ')}`).join('; ')}.`);
+    lines.push('');
+  }
   lines.push('Latencies are medians (p90 and min are in latest.json). GFLOP/s = 2 · MACs / median; MACs are cnnrt\'s count of the ' +
     'planned graph (`cnnrt inspect`). Agreement: both engines on the same input (the zoo\'s `input.npy`; seeded uniform for ' +
     `fashion_cnn), passing when max |cnnrt − ORT| ≤ ${r.settings.tolerance} · max |ORT output|.`);
