@@ -94,25 +94,19 @@ public sealed class ChannelBlockPlane
         ref float src = ref MemoryMarshal.GetReference(x);
         ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart);
         ReadOnlySpan<int> pixels = inputPixels;
+        if (InW >= c)
+        {
+            // Whole rows of pixels, each straight into its padded row.
+            for (int ih = 0; ih < InH; ih++)
+                ChannelInterleave.FromPlanes<V, TVec>(ref Unsafe.Add(ref src, ih * InW), inSize, channels, InW,
+                    ref Unsafe.Add(ref dst, pixels[ih * InW] * c));
+            return;
+        }
         if (channels < c || inSize < c)
         {
             for (int ch = 0; ch < channels; ch++)
                 for (int p = 0; p < inSize; p++)
                     Unsafe.Add(ref dst, pixels[p] * c + ch) = Unsafe.Add(ref src, ch * inSize + p);
-            return;
-        }
-        if (InW >= c)
-        {
-            // Whole rows of pixels: each block of columns is transposed straight into its padded row; the last block
-            // is shifted back to end at the row's end (it rewrites a few pixels with the same values).
-            for (int ih = 0; ih < InH; ih++)
-                for (int iw = 0; ; iw += c)
-                {
-                    if (iw > InW - c) iw = InW - c;
-                    int at = ih * InW + iw;
-                    V.Transpose(ref Unsafe.Add(ref src, at), inSize, ref Unsafe.Add(ref dst, pixels[at] * c), c);
-                    if (iw == InW - c) break;
-                }
             return;
         }
         // Rows narrower than a vector: blocks of consecutive pixels across rows, through the tile.
@@ -130,21 +124,7 @@ public sealed class ChannelBlockPlane
     /// <paramref name="y"/>'s start.</summary>
     public void Store<V, TVec>(Span<float> y, int channels) where V : struct, IF32Vector<TVec> where TVec : struct
     {
-        int c = lanes, outSize = OutputPlaneSize;
-        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Output), OutputStart);
-        ref float dst = ref MemoryMarshal.GetReference(y);
-        if (channels < c || outSize < c)
-        {
-            for (int ch = 0; ch < channels; ch++)
-                for (int p = 0; p < outSize; p++)
-                    Unsafe.Add(ref dst, ch * outSize + p) = Unsafe.Add(ref src, p * c + ch);
-            return;
-        }
-        for (int p = 0; ; p += c)
-        {
-            if (p > outSize - c) p = outSize - c;
-            V.Transpose(ref Unsafe.Add(ref src, p * c), c, ref Unsafe.Add(ref dst, p), outSize);
-            if (p == outSize - c) return;
-        }
+        ChannelInterleave.ToPlanes<V, TVec>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Output), OutputStart), channels,
+            OutputPlaneSize, ref MemoryMarshal.GetReference(y), OutputPlaneSize);
     }
 }

@@ -119,44 +119,15 @@ public sealed class ChannelBlockRows
             if (ringRows < paddedRows) MemoryMarshal.CreateSpan(ref dst, rowFloats).Fill(padValue);
             return;
         }
-        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), ih * InW);
-        ref float inputs = ref Unsafe.Add(ref dst, padLeft * c);
-        if (channels < c)
-        {
-            for (int ch = 0; ch < channels; ch++)
-                for (int iw = 0; iw < InW; iw++)
-                    Unsafe.Add(ref inputs, iw * c + ch) = Unsafe.Add(ref src, ch * inSize + iw);
-            return;
-        }
-        // Blocks of a vector of columns; the last is shifted back to end at the row's end (it rewrites a few pixels
-        // with the same values).
-        for (int iw = 0; ; iw += c)
-        {
-            if (iw > InW - c) iw = InW - c;
-            V.Transpose(ref Unsafe.Add(ref src, iw), inSize, ref Unsafe.Add(ref inputs, iw * c), c);
-            if (iw == InW - c) return;
-        }
+        ChannelInterleave.FromPlanes<V, TVec>(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), ih * InW), inSize, channels, InW,
+            ref Unsafe.Add(ref dst, padLeft * c));
     }
 
     /// <summary>Transposes <see cref="OutputRow"/> into row <paramref name="oh"/> of the <paramref name="channels"/>
     /// (≤ lanes) output planes at <paramref name="y"/>'s start.</summary>
     public void StoreRow<V, TVec>(Span<float> y, int channels, int oh) where V : struct, IF32Vector<TVec> where TVec : struct
     {
-        int c = lanes, outSize = OutputPlaneSize;
-        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(OutputRow), OutputStart);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), oh * OutW);
-        if (channels < c)
-        {
-            for (int ch = 0; ch < channels; ch++)
-                for (int ow = 0; ow < OutW; ow++)
-                    Unsafe.Add(ref dst, ch * outSize + ow) = Unsafe.Add(ref src, ow * c + ch);
-            return;
-        }
-        for (int ow = 0; ; ow += c)
-        {
-            if (ow > OutW - c) ow = OutW - c;
-            V.Transpose(ref Unsafe.Add(ref src, ow * c), c, ref Unsafe.Add(ref dst, ow), outSize);
-            if (ow == OutW - c) return;
-        }
+        ChannelInterleave.ToPlanes<V, TVec>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(OutputRow), OutputStart), channels, OutW,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(y), oh * OutW), OutputPlaneSize);
     }
 }
