@@ -8,23 +8,51 @@ namespace Cnnrt.Kernels.F32Depthwise;
 /// <summary>
 /// Depthwise convolution of one block of channels in a <see cref="ChannelBlockPlane"/>: each output pixel is one
 /// vector (the block's channels), started at the biases, one FMA per tap with the tap's weights of those channels, the
-/// fused activation applied before the store. Four pixels at a time, so four independent FMA chains hide the latency
-/// and each weight vector loaded serves four.
+/// fused activation applied before the store (the exp-based ones in a pass over the computed pixels,
+/// <see cref="ActivationPass"/>). Four pixels at a time, so four independent FMA chains hide the latency and each weight
+/// vector loaded serves four.
 /// </summary>
 internal static class ChannelBlockDepthwise
 {
     /// <param name="weights">The block's weights, tap-major: tap t's lanes at t·Count (zero for missing channels).</param>
     /// <param name="bias">The block's biases, one vector.</param>
     public static void Compute<V, TVec, TAct>(ChannelBlockPlane plane, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
-        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation =>
-        Pixels<V, TVec, TAct>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart), plane.Taps,
-            plane.Windows, weights, bias, activation, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart));
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart);
+        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart);
+        if (!ActivationPass.Separate<TAct>())
+        {
+            Pixels<V, TVec, TAct>(ref src, plane.Taps, plane.Windows, weights, bias, activation, ref dst);
+            return;
+        }
+        Pixels<V, TVec, IdentityActivation>(ref src, plane.Taps, plane.Windows, weights, bias, default, ref dst);
+        ActivationPass.Apply<V, TVec, TAct>(plane.Output.AsSpan(plane.OutputStart, plane.OutputPlaneSize * V.Count), activation);
+    }
 
-    /// <summary>The current output row of a <see cref="ChannelBlockRows"/> (after its PrepareRow).</summary>
+    /// <summary>
+    /// The current output row of a <see cref="ChannelBlockRows"/> (after its PrepareRow): by
+    /// <see cref="ChannelBlockRowKernel"/> where it has the shape, else pixel by pixel.
+    /// </summary>
     public static void ComputeRow<V, TVec, TAct>(ChannelBlockRows rows, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
-        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation =>
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        if (!ActivationPass.Separate<TAct>())
+        {
+            Row<V, TVec, TAct>(rows, weights, bias, activation);
+            return;
+        }
+        Row<V, TVec, IdentityActivation>(rows, weights, bias, default);
+        ActivationPass.Apply<V, TVec, TAct>(rows.OutputRow.AsSpan(rows.OutputStart, rows.OutW * V.Count), activation);
+    }
+
+    private static void Row<V, TVec, TAct>(ChannelBlockRows rows, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        if (ChannelBlockRowKernel.TryCompute<V, TVec, TAct>(rows, weights, bias, activation)) return;
         Pixels<V, TVec, TAct>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.Buffer), rows.BufferStart), rows.Taps, rows.Windows,
             weights, bias, activation, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.OutputRow), rows.OutputStart));
+    }
 
     /// <summary>
     /// Output pixel p (stored at p·Count from <paramref name="dst"/>) reads tap t at windows[p] + taps[t] from

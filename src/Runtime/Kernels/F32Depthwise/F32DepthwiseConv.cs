@@ -95,15 +95,8 @@ public static class F32DepthwiseConv
                 {
                     int block = c0 / c, count = Math.Min(c, channels - c0), p = n * channels + c0;
                     plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
-                    if (ActivationPass.Separate<TAct>())
-                    {
-                        ChannelBlockDepthwise.Compute<V, TVec, IdentityActivation>(plane, weights.AsSpan(block * taps * c, taps * c),
-                            bias.AsSpan(block * c, c), default);
-                        ActivationPass.Apply<V, TVec, TAct>(plane.Output.AsSpan(plane.OutputStart, outSize * c), activation);
-                    }
-                    else
-                        ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
-                            bias.AsSpan(block * c, c), activation);
+                    ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
+                        bias.AsSpan(block * c, c), activation);
                     plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
                 }
         }
@@ -136,14 +129,7 @@ public static class F32DepthwiseConv
                     for (int oh = 0; oh < rows.OutH; oh++)
                     {
                         rows.PrepareRow<V, TVec>(xBlock, count, oh);
-                        if (ActivationPass.Separate<TAct>())
-                        {
-                            if (!ChannelBlockRowKernel.TryCompute<V, TVec, IdentityActivation>(rows, w, b, default))
-                                ChannelBlockDepthwise.ComputeRow<V, TVec, IdentityActivation>(rows, w, b, default);
-                            ActivationPass.Apply<V, TVec, TAct>(rows.OutputRow.AsSpan(rows.OutputStart, rows.OutW * c), activation);
-                        }
-                        else if (!ChannelBlockRowKernel.TryCompute<V, TVec, TAct>(rows, w, b, activation))
-                            ChannelBlockDepthwise.ComputeRow<V, TVec, TAct>(rows, w, b, activation);
+                        ChannelBlockDepthwise.ComputeRow<V, TVec, TAct>(rows, w, b, activation);
                         rows.StoreRow<V, TVec>(yBlock, count, oh);
                     }
                 }
