@@ -155,8 +155,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             runX = x + X.Offset;
             runY = y + Y.Offset;
             staging = true;
-            if (stageSplit.Count > 1) pool.Run(this, stageSplit.Count);
-            else if (stageSplit.Count == 1) Execute(0, 0);
+            stageSplit.Run(this, pool);
             runSource = Conv.Layout.Source(runX);
             staging = false;
             pool.Run(this, Conv.TileCount);
