@@ -32,7 +32,7 @@ public static class CnnrtProcess
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(20))) { p.Kill(true); throw new TimeoutException($"cnnrt {string.Join(' ', args)} did not finish in 20 minutes"); }
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException($"cnnrt {string.Join(' ', args)} did not finish in 5 minutes"); }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 

@@ -19,6 +19,10 @@ public sealed class WorkerPool : IDisposable
     /// <summary>How long an idle worker keeps watching for the next run before it blocks: 200 µs.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000;
 
+    /// <summary>How long the caller spins for the last tasks before it sleeps: 1 ms, several times the imbalance of
+    /// a step's tasks on a machine whose threads all have a core.</summary>
+    private static readonly long CallerSpinTicks = Stopwatch.Frequency / 1000;
+
     private readonly Thread[] _workers;
     private readonly ManualResetEventSlim[] _wake;
     // 1 while worker i is blocked (or about to block) on _wake[i]; whoever clears it owns the matching Set.
@@ -88,9 +92,25 @@ public sealed class WorkerPool : IDisposable
             if (Interlocked.Exchange(ref _sleeping[i], 0) == 1) _wake[i].Set();
         Drain(0);
         Interlocked.Decrement(ref _pending);
-        var spin = new SpinWait();
-        while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        WaitForWorkers();
         _work = null;
+    }
+
+    /// <summary>
+    /// Spins (yielding) for the workers' last tasks; past <see cref="CallerSpinTicks"/> the wait is no longer a step's
+    /// tail but a worker without a core (more runnable threads than cores: other processes, or a pool larger than the
+    /// machine), so it sleeps a millisecond at a time and leaves that core to the worker instead of competing for it.
+    /// </summary>
+    private void WaitForWorkers()
+    {
+        if (Volatile.Read(ref _pending) == 0) return;
+        long until = Stopwatch.GetTimestamp() + CallerSpinTicks;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            if (Stopwatch.GetTimestamp() < until) spin.SpinOnce(sleep1Threshold: -1);
+            else Thread.Sleep(1);
+        }
     }
 
     private void Drain(int thread)
