@@ -24,6 +24,9 @@ public static class CnnrtProcess
         return dll;
     }
 
+    /// <summary>Far above any command's time here (seconds), short enough that a hung child fails its test quickly.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
     public static Result Run(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -32,7 +35,7 @@ public static class CnnrtProcess
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException($"cnnrt {string.Join(' ', args)} did not finish in 5 minutes"); }
+        if (!p.WaitForExit(Timeout)) { p.Kill(true); throw new TimeoutException($"cnnrt {string.Join(' ', args)} did not finish in {Timeout.TotalMinutes} minutes"); }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
