@@ -33,6 +33,8 @@ public sealed class WorkerPool : IDisposable
     private int _pending;
     // Bumped once per run after the run's fields are written: workers start a run when they see it change.
     private int _generation;
+    // Workers that have made their first blocking wait (see Prime); the constructor returns when all have.
+    private int _primed;
     private volatile bool _disposed;
 
     /// <summary>One <typeparamref name="T"/> per thread that can run a step's tasks (one without a pool): per-thread
@@ -55,23 +57,26 @@ public sealed class WorkerPool : IDisposable
         for (int i = 0; i < _workers.Length; i++)
         {
             _wake[i] = new ManualResetEventSlim(false);
-            Prime(_wake[i]);
             int index = i;
             _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"cnnrt worker {i + 1}" };
             _workers[i].Start();
         }
+        while (Volatile.Read(ref _primed) < _workers.Length) Thread.Sleep(1);
     }
 
     public int Threads { get; }
 
     /// <summary>
-    /// The first wait on a ManualResetEventSlim that has to block creates its lock object (and kernel event) lazily,
-    /// which would allocate inside some later run. One short blocking wait on the unset event, here, creates them now.
+    /// Allocations that the first blocking wait makes lazily, made here, on the worker's own thread, before the pool
+    /// is handed out: the event's lock object and kernel event, and under NativeAOT the waiting thread's own
+    /// thread-static waiter (primed on the constructing thread instead, a 16-thread pool allocated 1–2 bytes per run
+    /// on average, each worker's first block landing in some later run).
     /// </summary>
-    private static void Prime(ManualResetEventSlim e)
+    private void Prime(int index)
     {
-        _ = e.WaitHandle;
-        e.Wait(1);
+        _ = _wake[index].WaitHandle;
+        _wake[index].Wait(1);
+        Interlocked.Increment(ref _primed);
     }
 
     /// <summary>Runs tasks 0..taskCount-1 of <paramref name="work"/> on all threads and returns when all are done.</summary>
@@ -123,6 +128,7 @@ public sealed class WorkerPool : IDisposable
 
     private void WorkerLoop(int index)
     {
+        Prime(index);
         int seen = 0;
         while (true)
         {

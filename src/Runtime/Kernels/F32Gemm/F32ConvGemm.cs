@@ -116,7 +116,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
 
     /// <summary>Multiply-adds issued per image, padding included: what the choice between lowerings compares.</summary>
     public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
-        (long)RoundUp(layout.VirtualColumns, kernel.Columns) * RoundUp(groupOut, kernel.Rows) * layout.K * layout.Group;
+        (long)RoundUp(layout.VirtualColumns, kernel.Columns) * kernel.ComputedRows(groupOut) * layout.K * layout.Group;
 
     internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
@@ -145,6 +145,8 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         float* aGroup = packedWeights.Pointer + (nint)g * mPadded * k;
         float* biasGroup = packedBias.Pointer + (nint)g * mPadded;
         var run = kernel.Run;
+        // The last panel's real rows may be fewer than MR: a 4- or 8-row kernel computes them (see ForRows).
+        var lastRun = kernel.ForRows(groupOut - (panels - 1) * mr, out int lastComputed);
         float alpha = activation.Alpha, beta = activation.Beta;
 
         float* pack = tileScratch, sums = tileScratch + packLength;
@@ -169,21 +171,24 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
                     {
                         float* a = aGroup + ((nint)i * k + pc) * mr;
                         float* bias = biasGroup + i * mr;
+                        int rows = Math.Min(mr, groupOut - i * mr);
+                        var kernelRun = i == panels - 1 ? lastRun : run;
+                        int computed = i == panels - 1 ? lastComputed : mr;
                         if (!InPlace)
                         {
-                            run(a, b, off, kc, sums + (nint)i * mr * BlockColumns + j, BlockColumns, bias, mode, alpha, beta);
+                            kernelRun(a, b, off, kc, sums + (nint)i * mr * BlockColumns + j, BlockColumns, bias, mode, alpha, beta);
                             continue;
                         }
-                        int rows = Math.Min(mr, groupOut - i * mr), cols = Math.Min(nr, outPlane - q);
+                        int cols = Math.Min(nr, outPlane - q);
                         float* c = yGroup + (nint)i * mr * outPlane + q;
-                        if (rows == mr && cols == nr)
+                        if (rows == computed && cols == nr)
                         {
-                            run(a, b, off, kc, c, outPlane, bias, mode, alpha, beta);
+                            kernelRun(a, b, off, kc, c, outPlane, bias, mode, alpha, beta);
                             continue;
                         }
                         // Edge tile: the kernel writes a whole tile, so it goes through scratch and only the real part is copied.
                         if ((mode & F32GemmTile.Accumulate) != 0) CopyTile(c, outPlane, sums, nr, rows, cols);
-                        run(a, b, off, kc, sums, nr, bias, mode, alpha, beta);
+                        kernelRun(a, b, off, kc, sums, nr, bias, mode, alpha, beta);
                         CopyTile(sums, nr, c, outPlane, rows, cols);
                     }
                 }

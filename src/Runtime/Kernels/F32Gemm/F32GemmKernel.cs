@@ -21,8 +21,10 @@ public sealed unsafe class F32GemmKernel
 {
     /// <param name="run">the <see cref="Run"/> instantiation, as <see cref="ITileActivationVisitor"/> returns it; so
     /// are <paramref name="runPixels"/> and <paramref name="runPixel"/></param>
-    private F32GemmKernel(string name, int rows, int columns, nint run, nint runPixels, nint runPixel)
+    private F32GemmKernel(string name, int rows, int columns, nint run, nint runPixels, nint runPixel, nint runFour, nint runEight)
     {
+        runFourRows = runFour;
+        runEightRows = runEight;
         Name = name;
         Rows = rows;
         Columns = columns;
@@ -39,6 +41,28 @@ public sealed unsafe class F32GemmKernel
     public int Columns { get; }
     /// <summary>(a, b, offsets, kc, c, ldc, bias, mode, alpha, beta), see <see cref="F32GemmMicroKernel6x2V"/>.</summary>
     public delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> Run { get; }
+    private readonly nint runFourRows, runEightRows;
+
+    /// <summary>
+    /// The kernel for a panel with only <paramref name="rows"/> real rows (the last panel when M is not a multiple of
+    /// <see cref="Rows"/>), and how many rows it computes and stores: 4 or 8 (<see cref="F32GemmMicroKernelPartialPanel"/>,
+    /// reading the same packed panel) where that covers them, else the full kernel.
+    /// </summary>
+    public delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> ForRows(int rows, out int computed)
+    {
+        computed = rows <= 4 && runFourRows != 0 ? 4 : rows <= 8 && runEightRows != 0 ? 8 : Rows;
+        return (delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)(
+            computed == 4 ? runFourRows : computed == 8 ? runEightRows : (nint)Run);
+    }
+
+    /// <summary>Rows computed for <paramref name="m"/> output channels: whole panels, the last one by <see cref="ForRows"/>.</summary>
+    public int ComputedRows(int m)
+    {
+        if (m % Rows == 0) return m;
+        ForRows(m % Rows, out int computed);
+        return m / Rows * Rows + computed;
+    }
+
     /// <summary>Rows of the pixel-major kernel's tiles (output pixels); its columns are <see cref="Columns"/> channels.</summary>
     public int PixelRows => F32ConvMicroKernelPixels6x2V.Rows;
     /// <summary>(src, pixels, offsets, kc, w, c, ldc, bias, mode, alpha, beta), see <see cref="F32ConvMicroKernelPixels6x2V"/>.</summary>
@@ -68,9 +92,13 @@ public sealed unsafe class F32GemmKernel
             12 => TileActivationDispatch.Visit(activation, new Kernel12<TOps, TVec>()),
             _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, "micro-kernels have 6 or 12 rows"),
         };
+        nint four = rows == 6
+            ? TileActivationDispatch.Visit(activation, new PartialKernel<TOps, TVec, FourOfSix>())
+            : TileActivationDispatch.Visit(activation, new PartialKernel<TOps, TVec, FourOfTwelve>());
+        nint eight = rows == 12 ? TileActivationDispatch.Visit(activation, new PartialKernel<TOps, TVec, EightOfTwelve>()) : 0;
         return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run,
             TileActivationDispatch.Visit(activation, new PixelKernel<TOps, TVec>()),
-            TileActivationDispatch.Visit(activation, new PixelTailKernel<TOps, TVec>()));
+            TileActivationDispatch.Visit(activation, new PixelTailKernel<TOps, TVec>()), four, eight);
     }
 
     // The micro-kernel instantiations for one tile activation, one visitor per kernel family.
@@ -84,6 +112,13 @@ public sealed unsafe class F32GemmKernel
     {
         public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
             (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernel12x2V.Run<TOps, TVec, TAct>;
+    }
+
+    private readonly struct PartialKernel<TOps, TVec, TShape> : ITileActivationVisitor
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged where TShape : unmanaged, IPartialPanel
+    {
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernelPartialPanel.Run<TOps, TVec, TAct, TShape>;
     }
 
     private readonly struct PixelKernel<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged

@@ -191,6 +191,13 @@ public class ConvGemmTests
         // 1×1 stride-1 pointwise with N below, at and above the tile widths (8, 16, 32), batch 2.
         foreach (int n in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100 })
             yield return [new ConvCase(2, 19, 14, 1, [1, n], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, FusedActivation.None)];
+        // Last panels of 4 and 8 real rows (16 = 12 + 4, 32 = 24 + 8; 16 = 6 + 6 + 4), which the partial-panel kernels
+        // store in place, with an after-store activation; 3×3 with the same M goes through the scratch block.
+        foreach (int m in new[] { 16, 32 })
+        {
+            yield return [new ConvCase(1, 21, m, 1, [9, 13], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, new FusedActivation(ActivationKind.Swish))];
+            yield return [new ConvCase(1, 5, m, 1, [9, 13], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Relu))];
+        }
         // A ResNet-like layer: many K blocks and tiles.
         yield return [new ConvCase(1, 64, 64, 1, [14, 14], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Relu))];
     }
