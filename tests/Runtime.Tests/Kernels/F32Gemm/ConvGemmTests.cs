@@ -198,6 +198,10 @@ public class ConvGemmTests
             yield return [new ConvCase(1, 21, m, 1, [9, 13], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, new FusedActivation(ActivationKind.Swish))];
             yield return [new ConvCase(1, 5, m, 1, [9, 13], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Relu))];
         }
+        // Stems: K in one block and output rows at least a tile wide (35 and 38 ≥ 32), so tiles inside a row store
+        // straight into Y and those crossing a row's end go through the tile scratch; strided and stride 1.
+        yield return [new ConvCase(1, 3, 64, 1, [70, 77], [3, 3], [2, 2], [1, 1], [0, 1], [1, 0], "NOTSET", true, new FusedActivation(ActivationKind.Relu))];
+        yield return [new ConvCase(2, 3, 16, 1, [38, 40], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Swish))];
         // A ResNet-like layer: many K blocks and tiles.
         yield return [new ConvCase(1, 64, 64, 1, [14, 14], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Relu))];
     }
