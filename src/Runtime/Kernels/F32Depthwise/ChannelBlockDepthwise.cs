@@ -23,10 +23,12 @@ internal static class ChannelBlockDepthwise
         ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart);
         if (!ActivationPass.Separate<TAct>())
         {
-            Pixels<V, TVec, TAct>(ref src, plane.Taps, plane.Windows, weights, bias, activation, ref dst);
+            if (!ChannelBlockRowKernel.TryComputePlane<V, TVec, TAct>(plane, weights, bias, activation))
+                Pixels<V, TVec, TAct>(ref src, plane.Taps, plane.Windows, weights, bias, activation, ref dst);
             return;
         }
-        Pixels<V, TVec, IdentityActivation>(ref src, plane.Taps, plane.Windows, weights, bias, default, ref dst);
+        if (!ChannelBlockRowKernel.TryComputePlane<V, TVec, IdentityActivation>(plane, weights, bias, default))
+            Pixels<V, TVec, IdentityActivation>(ref src, plane.Taps, plane.Windows, weights, bias, default, ref dst);
         ActivationPass.Apply<V, TVec, TAct>(plane.Output.AsSpan(plane.OutputStart, plane.OutputPlaneSize * V.Count), activation);
     }
 

@@ -28,28 +28,57 @@ internal static class ChannelBlockRowKernel
     public static bool TryCompute<V, TVec, TAct>(ChannelBlockRows rows, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
-        if (rows.OutW < 8 || rows.DilationW != 1) return false;
-        switch (rows.KernelW, rows.StrideW)
+        if (rows.OutW < 8 || !Covers(rows.KernelW, rows.StrideW, rows.DilationW)) return false;
+        Row<V, TVec, TAct>(rows.KernelW, rows.StrideW, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.Buffer), rows.BufferStart),
+            rows.RowOffsets, rows.OutW, weights, bias, activation,
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.OutputRow), rows.OutputStart));
+        return true;
+    }
+
+    /// <summary>
+    /// Computes every output row of a whole transposed plane (<see cref="ChannelBlockPlane"/>) into its
+    /// <see cref="ChannelBlockPlane.Output"/>, or returns false where the shape has no kernel here or rows have fewer than
+    /// eight pixels. Planes too small to stream by rows (14×14, 28×28 with 16 lanes) then share the register-sharing
+    /// kernel instead of loading every tap of every pixel.
+    /// </summary>
+    public static bool TryComputePlane<V, TVec, TAct>(ChannelBlockPlane plane, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        TAct activation)
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        if (plane.OutW < 8 || !Covers(plane.KernelW, plane.StrideW, plane.DilationW)) return false;
+        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart);
+        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart);
+        ReadOnlySpan<int> rowOffsets = plane.RowOffsets;
+        int kh = plane.KernelH;
+        for (int oh = 0; oh < plane.OutH; oh++)
+            Row<V, TVec, TAct>(plane.KernelW, plane.StrideW, ref src, rowOffsets.Slice(oh * kh, kh), plane.OutW, weights, bias, activation,
+                ref Unsafe.Add(ref dst, oh * plane.OutW * V.Count));
+        return true;
+    }
+
+    private static void Row<V, TVec, TAct>(int width, int stride, ref float src, ReadOnlySpan<int> rowOffsets, int outW,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation, ref float dst)
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        switch (width, stride)
         {
-            case (3, 1): Row<V, TVec, TAct, Width3Stride1>(rows, weights, bias, activation); return true;
-            case (3, 2): Row<V, TVec, TAct, Width3Stride2>(rows, weights, bias, activation); return true;
-            case (5, 1): Row<V, TVec, TAct, Width5Stride1>(rows, weights, bias, activation); return true;
-            case (5, 2): Row<V, TVec, TAct, Width5Stride2>(rows, weights, bias, activation); return true;
-            default: return false;
+            case (3, 1): Row<V, TVec, TAct, Width3Stride1>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
+            case (3, 2): Row<V, TVec, TAct, Width3Stride2>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
+            case (5, 1): Row<V, TVec, TAct, Width5Stride1>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
+            default: Row<V, TVec, TAct, Width5Stride2>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
         }
     }
 
-    /// <summary>The row's pixels eight at a time, the last eight shifted back to end at the row's end (they recompute a
-    /// few pixels to the same values).</summary>
-    private static void Row<V, TVec, TAct, TShape>(ChannelBlockRows rows, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
+    /// <summary>One output row (kernel row kh's first window at src + rowOffsets[kh]) into outW pixel vectors at dst:
+    /// eight at a time, the last eight shifted back to end at the row's end (they recompute a few pixels to the same
+    /// values).</summary>
+    private static void Row<V, TVec, TAct, TShape>(ref float src, ReadOnlySpan<int> rowOffsets, int outW, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, TAct activation, ref float dst)
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation where TShape : struct, IEightPixels
     {
-        int c = V.Count, outW = rows.OutW;
-        ReadOnlySpan<int> rowOffsets = rows.RowOffsets;
+        int c = V.Count;
         weights = weights[..(rowOffsets.Length * TShape.Width * c)];
         ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.Buffer), rows.BufferStart);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.OutputRow), rows.OutputStart);
         var b = V.Load(ref MemoryMarshal.GetReference(bias[..c]));
         for (int ow = 0; ; ow += 8)
         {

@@ -53,6 +53,14 @@ public sealed class ChannelBlockPlane
         for (int kh = 0; kh < h.Kernel; kh++)
             for (int kw = 0; kw < w.Kernel; kw++)
                 Taps[kh * w.Kernel + kw] = (kh * h.Dilation * cols + kw * w.Dilation) * lanes;
+        KernelH = h.Kernel;
+        KernelW = w.Kernel;
+        StrideW = w.Stride;
+        DilationW = w.Dilation;
+        RowOffsets = new int[OutH * h.Kernel];
+        for (int oh = 0; oh < OutH; oh++)
+            for (int kh = 0; kh < h.Kernel; kh++)
+                RowOffsets[oh * h.Kernel + kh] = (oh * h.Stride + kh * h.Dilation) * cols * lanes;
         Windows = new int[OutH * OutW];
         for (int oh = 0; oh < OutH; oh++)
             for (int ow = 0; ow < OutW; ow++)
@@ -67,6 +75,13 @@ public sealed class ChannelBlockPlane
     public int InW { get; }
     public int OutH { get; }
     public int OutW { get; }
+    public int KernelH { get; }
+    public int KernelW { get; }
+    public int StrideW { get; }
+    public int DilationW { get; }
+    /// <summary>Per output row, the offset from <see cref="BufferStart"/> of each kernel row's first window (its tap 0):
+    /// [row][kernel row], for a kernel that walks rows (<see cref="F32Depthwise.ChannelBlockRowKernel"/>).</summary>
+    public int[] RowOffsets { get; }
     public int InputPlaneSize => InH * InW;
     public int OutputPlaneSize => OutH * OutW;
     /// <summary>The padded input plane, channel-interleaved: pixel (row, column) at <see cref="BufferStart"/> +

@@ -184,6 +184,9 @@ public sealed unsafe class F32WinogradConv
         int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
         int mr = kernel.Rows, nr = kernel.Columns;
         var run = kernel.Run;
+        // The last panel's real rows by a 4- or 8-row kernel where they fit one (ResNet's 64 = 60 + 4 channels on
+        // 12-row panels); rows it computes past the real channels land in M's padding rows, which are never read.
+        var lastRun = kernel.ForRows(outChannels - (panels - 1) * mr, out _);
         for (int p = 0; p < Points; p++)
         {
             float* vp = v + p * vPointStride, mp = mBlock + p * mPointStride;
@@ -194,7 +197,7 @@ public sealed unsafe class F32WinogradConv
                 int mode = pc > 0 ? F32GemmTile.Accumulate : 0;
                 for (int j = 0; j < columns; j += nr)
                 for (int i = panel0; i < panel1; i++)
-                    run(up + ((nint)i * channels + pc) * mr, vp + j, rowOffsets.Pointer + pc, kc,
+                    (i == panels - 1 ? lastRun : run)(up + ((nint)i * channels + pc) * mr, vp + j, rowOffsets.Pointer + pc, kc,
                         mp + (nint)i * mr * ld + j, ld, null, mode, 0, 0);
             }
         }

@@ -111,6 +111,25 @@ public class DepthwiseConvTests
     [MemberData(nameof(WideCases))]
     public void WidePlanesMatchReference(KernelIsa isa, int seed) => CheckAgainstReference(GenerateWide(seed), isa, seed);
 
+    /// <summary>
+    /// MobileNet's and EfficientNet's small planes (14×14, 28×28, 28→14 at stride 2; 3×3 and 5×5): transposed whole,
+    /// rows narrower than two AVX-512 vectors, and computed row by row by the register-sharing row kernel.
+    /// </summary>
+    public static IEnumerable<object[]> SmallPlaneCases() =>
+        from isa in VectorKernelRunner.FastIsas
+        from shape in new[] { (14, 3, 1), (28, 3, 1), (28, 3, 2), (14, 5, 1), (28, 5, 2) }
+        select new object[] { isa, shape.Item1, shape.Item2, shape.Item3 };
+
+    [Theory]
+    [MemberData(nameof(SmallPlaneCases))]
+    public void SmallPlanesMatchReference(KernelIsa isa, int size, int kernel, int stride)
+    {
+        int p = kernel / 2;
+        var c = new Case(1, 37, [size, size], [kernel, kernel], [stride, stride], [1, 1], [p, p, p, p], "NOTSET", true,
+            new FusedActivation(ActivationKind.Clip, 0f, 6f));
+        CheckAgainstReference(c, isa, size * 10 + kernel + stride);
+    }
+
     private static void CheckAgainstReference(Case c, KernelIsa isa, int seed)
     {
         var x = Random([c.N, c.C, .. c.In], seed * 3 + 1, -2, 2);
