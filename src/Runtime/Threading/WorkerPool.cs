@@ -5,7 +5,8 @@ namespace Cnnrt.Threading;
 /// <summary>
 /// A fixed set of worker threads that run one <see cref="IParallelWork"/> at a time together with the calling thread.
 /// Tasks are handed out by an atomic counter, so a slow thread takes fewer. Nothing is allocated per run: the work is
-/// a reference the caller already owns, and the handshake is a generation counter, per-worker sleep flags and events.
+/// a reference the caller already owns, and the handshake is a generation counter, per-worker sleep flags and kernel
+/// events, every path of which the constructor runs once (<see cref="Prime"/>).
 /// </summary>
 /// <remarks>
 /// A plan's parallel steps come tens of microseconds apart, and waking a thread blocked in the kernel took about as
@@ -24,7 +25,9 @@ public sealed class WorkerPool : IDisposable
     private static readonly long CallerSpinTicks = Stopwatch.Frequency / 1000;
 
     private readonly Thread[] _workers;
-    private readonly ManualResetEventSlim[] _wake;
+    // Kernel events, not ManualResetEventSlim: its Monitor-based wait allocated 120 bytes now and then under NativeAOT
+    // when 15 workers blocked and woke every run (16 threads on the 16-core device machine).
+    private readonly AutoResetEvent[] _wake;
     // 1 while worker i is blocked (or about to block) on _wake[i]; whoever clears it owns the matching Set.
     private readonly int[] _sleeping;
     private IParallelWork? _work;
@@ -33,8 +36,6 @@ public sealed class WorkerPool : IDisposable
     private int _pending;
     // Bumped once per run after the run's fields are written: workers start a run when they see it change.
     private int _generation;
-    // Workers that have made their first blocking wait (see Prime); the constructor returns when all have.
-    private int _primed;
     private volatile bool _disposed;
 
     /// <summary>One <typeparamref name="T"/> per thread that can run a step's tasks (one without a pool): per-thread
@@ -52,31 +53,42 @@ public sealed class WorkerPool : IDisposable
         if (threads < 1) throw CnnrtException.Argument($"thread count must be at least 1, got {threads}");
         Threads = threads;
         _workers = new Thread[threads - 1];
-        _wake = new ManualResetEventSlim[threads - 1];
+        _wake = new AutoResetEvent[threads - 1];
         _sleeping = new int[threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _wake[i] = new ManualResetEventSlim(false);
+            _wake[i] = new AutoResetEvent(false);
             int index = i;
             _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"cnnrt worker {i + 1}" };
             _workers[i].Start();
         }
-        while (Volatile.Read(ref _primed) < _workers.Length) Thread.Sleep(1);
+        Prime();
     }
 
     public int Threads { get; }
 
     /// <summary>
-    /// Allocations that the first blocking wait makes lazily, made here, on the worker's own thread, before the pool
-    /// is handed out: the event's lock object and kernel event, and under NativeAOT the waiting thread's own
-    /// thread-static waiter (primed on the constructing thread instead, a 16-thread pool allocated 1–2 bytes per run
-    /// on average, each worker's first block landing in some later run).
+    /// Runs every path of the handshake once before the pool is handed out, so that what they allocate lazily on
+    /// first use is allocated now and not inside some later run: each worker spins, blocks on its event and is woken
+    /// by a run, which it drains (under NativeAOT a worker's first pass through the spin and the wait allocated about
+    /// 1.2 KB on its own thread, which had landed in some measured run).
     /// </summary>
-    private void Prime(int index)
+    private void Prime()
     {
-        _ = _wake[index].WaitHandle;
-        _wake[index].Wait(1);
-        Interlocked.Increment(ref _primed);
+        for (int i = 0; i < _workers.Length; i++)
+            while (Volatile.Read(ref _sleeping[i]) != 1) Thread.Sleep(1);
+        Thread.Sleep(PrimingBlockMs);
+        Run(NoWork.Instance, Threads);
+    }
+
+    /// <summary>How long the constructor leaves the workers blocked before its priming run: past the event's own
+    /// spinning, into the kernel wait.</summary>
+    private const int PrimingBlockMs = 5;
+
+    private sealed class NoWork : IParallelWork
+    {
+        public static readonly NoWork Instance = new();
+        public void Execute(int task, int thread) { }
     }
 
     /// <summary>Runs tasks 0..taskCount-1 of <paramref name="work"/> on all threads and returns when all are done.</summary>
@@ -128,7 +140,6 @@ public sealed class WorkerPool : IDisposable
 
     private void WorkerLoop(int index)
     {
-        Prime(index);
         int seen = 0;
         while (true)
         {
@@ -157,8 +168,7 @@ public sealed class WorkerPool : IDisposable
                 // Taking the flag back fails when the caller already took it: its Set is coming, consume it.
                 if (Interlocked.Exchange(ref _sleeping[index], 0) == 1) return;
             }
-            _wake[index].Wait();
-            _wake[index].Reset();
+            _wake[index].WaitOne();
             return;
         }
     }
