@@ -44,6 +44,42 @@ public sealed class WorkerPoolTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    /// <summary>Records, per thread, the bytes that thread had allocated when it last ran a task (and when it first
+    /// did after <see cref="Reset"/>); each task spins a little, so every thread gets some in every run.</summary>
+    private sealed class AllocationProbe(int threads) : IParallelWork
+    {
+        public readonly long[] First = new long[threads], Last = new long[threads];
+
+        public void Reset()
+        {
+            Array.Fill(First, -1);
+            Array.Fill(Last, -1);
+        }
+
+        public void Execute(int task, int thread)
+        {
+            Thread.SpinWait(2000);
+            long bytes = GC.GetAllocatedBytesForCurrentThread();
+            if (First[thread] < 0) First[thread] = bytes;
+            Last[thread] = bytes;
+        }
+    }
+
+    [Fact]
+    public void Workers_allocate_nothing_when_they_block_and_wake_between_runs()
+    {
+        const int threads = 4;
+        using var pool = new WorkerPool(threads);
+        var probe = new AllocationProbe(threads);
+        probe.Reset();
+        // 1 ms between runs, past the workers' 200 µs of spinning: every run wakes them from their blocking wait.
+        for (int i = 0; i < 20; i++) { pool.Run(probe, 4 * threads); Thread.Sleep(1); }
+        probe.Reset();
+        for (int i = 0; i < 200; i++) { pool.Run(probe, 4 * threads); Thread.Sleep(1); }
+        for (int t = 0; t < threads; t++)
+            Assert.True(probe.Last[t] == probe.First[t], $"thread {t} allocated {probe.Last[t] - probe.First[t]} bytes over 200 runs");
+    }
+
     [Fact]
     public void Physical_core_count_is_positive_and_at_most_logical() =>
         Assert.InRange(CpuTopology.PhysicalCores, 1, Environment.ProcessorCount);
