@@ -151,25 +151,33 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Returns once the generation differs from <paramref name="seen"/> (or the pool is disposed).</summary>
+    /// <summary>
+    /// Returns once the generation differs from <paramref name="seen"/> (or the pool is disposed). A wake-up is only a
+    /// hint to look again: the event can hold a signal its worker did not wait for, and a worker that took one for a
+    /// run drained the next run's tasks under the old generation, counted itself done twice, and the caller waited
+    /// forever (a full test run hung so; 2 of 9 oversubscribed stress processes, 4 threads on 2 cores, within a
+    /// minute). Returning only on a new generation makes such a signal cost one more look (0 of 11 since).
+    /// </summary>
     private void WaitForRun(int index, int seen)
     {
-        long until = Stopwatch.GetTimestamp() + SpinTicks;
-        var spin = new SpinWait();
         while (Volatile.Read(ref _generation) == seen && !_disposed)
         {
-            if (Stopwatch.GetTimestamp() < until) { spin.SpinOnce(sleep1Threshold: -1); continue; }
+            long until = Stopwatch.GetTimestamp() + SpinTicks;
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _generation) == seen && !_disposed && Stopwatch.GetTimestamp() < until)
+                spin.SpinOnce(sleep1Threshold: -1);
+            if (Volatile.Read(ref _generation) != seen || _disposed) return;
             // Announce the sleep, then look again: a run started in between either sees the flag (and sets the
             // event) or is seen here.
             Volatile.Write(ref _sleeping[index], 1);
             Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _generation) != seen || _disposed)
-            {
-                // Taking the flag back fails when the caller already took it: its Set is coming, consume it.
-                if (Interlocked.Exchange(ref _sleeping[index], 0) == 1) return;
-            }
+            if ((Volatile.Read(ref _generation) != seen || _disposed) && Interlocked.Exchange(ref _sleeping[index], 0) == 1)
+                return;
+            // Either still no run, or the caller took the flag back and its Set is coming: wait for it.
             _wake[index].WaitOne();
-            return;
+            // Woken by a signal the caller did not send for this sleep, the flag is still up: take it back, or the
+            // next run would set the event again for a worker that sees the run while spinning.
+            Interlocked.Exchange(ref _sleeping[index], 0);
         }
     }
 

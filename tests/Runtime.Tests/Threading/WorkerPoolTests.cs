@@ -80,6 +80,50 @@ public sealed class WorkerPoolTests
             Assert.True(probe.Last[t] == probe.First[t], $"thread {t} allocated {probe.Last[t] - probe.First[t]} bytes over 200 runs");
     }
 
+    /// <summary>Each task spins a little, so that threads overlap.</summary>
+    private sealed class SpinWork : IParallelWork
+    {
+        public void Execute(int task, int thread) => Thread.SpinWait(50 * (task % 7));
+    }
+
+    /// <summary>
+    /// Pools of 2–4 threads from two callers at once on a machine with fewer cores (oversubscribed), runs of random
+    /// size at random gaps (none, spinning, yielding, 1 ms: workers spinning, announcing their sleep or blocked when a
+    /// run starts): every run returns. A worker that once took a stray wake-up for a run made the caller wait forever.
+    /// </summary>
+    [Fact]
+    public void Runs_always_return_under_oversubscription()
+    {
+        static long Loop(int seed)
+        {
+            var rng = new Random(seed);
+            var work = new SpinWork();
+            long runs = 0;
+            var until = DateTime.UtcNow.AddSeconds(3);
+            while (DateTime.UtcNow < until)
+            {
+                using var pool = new WorkerPool(rng.Next(2, 5));
+                for (int i = 0; i < 200; i++, runs++)
+                {
+                    pool.Run(work, rng.Next(1, 20));
+                    switch (rng.Next(4))
+                    {
+                        case 1: Thread.SpinWait(rng.Next(100, 5000)); break;
+                        case 2: Thread.Sleep(0); break;
+                        case 3 when rng.Next(10) == 0: Thread.Sleep(1); break;
+                    }
+                }
+            }
+            return runs;
+        }
+        // Two plain threads (not tasks: a hung one must not hold up the test runner's pool) and a deadline.
+        var runs = new long[2];
+        var threads = new[] { new Thread(() => runs[0] = Loop(1)) { IsBackground = true }, new Thread(() => runs[1] = Loop(2)) { IsBackground = true } };
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(60)), "a WorkerPool.Run did not return");
+        Assert.All(runs, r => Assert.True(r > 0));
+    }
+
     [Fact]
     public void Physical_core_count_is_positive_and_at_most_logical() =>
         Assert.InRange(CpuTopology.PhysicalCores, 1, Environment.ProcessorCount);
