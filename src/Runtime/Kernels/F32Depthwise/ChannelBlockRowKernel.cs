@@ -65,7 +65,8 @@ internal static class ChannelBlockRowKernel
             case (3, 1): Row<V, TVec, TAct, Width3Stride1>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
             case (3, 2): Row<V, TVec, TAct, Width3Stride2>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
             case (5, 1): Row<V, TVec, TAct, Width5Stride1>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
-            default: Row<V, TVec, TAct, Width5Stride2>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
+            case (5, 2): Row<V, TVec, TAct, Width5Stride2>(ref src, rowOffsets, outW, weights, bias, activation, ref dst); break;
+            default: throw new InvalidOperationException($"no row kernel for width {width}, stride {stride}: callers check Covers");
         }
     }
 

@@ -46,6 +46,10 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     // Row k of a packed strip starts at k·NR: the offsets the micro-kernel reads B through once it is packed.
     private readonly PinnedOffsets packedRows;
     private readonly int packLength;
+    // The last panel's kernel and the rows it computes: a 4- or 8-row one where the group's last panel has that few
+    // real rows (F32GemmKernel.ForRows), chosen once here.
+    private readonly delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> lastPanelRun;
+    private readonly int lastPanelRows;
 
     /// <param name="weights">[M, C/group, kernel...] as ONNX stores it.</param>
     /// <param name="bias">[M], or empty.</param>
@@ -79,6 +83,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         packedRows = new PinnedOffsets(rowOffsets);
         blockPanels = (panels + Math.Max(1, channelBlocks) - 1) / Math.Max(1, channelBlocks);
         ChannelBlocks = (panels + blockPanels - 1) / blockPanels;
+        lastPanelRun = kernel.ForRows(groupOut - (panels - 1) * mr, out lastPanelRows);
 
         // A at [group][panel][k][r]: row r of the panel's MR output channels, zero past the group's last.
         packedWeights = new AlignedFloats((long)layout.Group * mPadded * k);
@@ -153,8 +158,6 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         float* aGroup = packedWeights.Pointer + (nint)g * mPadded * k;
         float* biasGroup = packedBias.Pointer + (nint)g * mPadded;
         var run = kernel.Run;
-        // The last panel's real rows may be fewer than MR: a 4- or 8-row kernel computes them (see ForRows).
-        var lastRun = kernel.ForRows(groupOut - (panels - 1) * mr, out int lastComputed);
         float alpha = activation.Alpha, beta = activation.Beta;
 
         float* pack = tileScratch, sums = tileScratch + packLength;
@@ -180,8 +183,8 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
                         float* a = aGroup + ((nint)i * k + pc) * mr;
                         float* bias = biasGroup + i * mr;
                         int rows = Math.Min(mr, groupOut - i * mr);
-                        var kernelRun = i == panels - 1 ? lastRun : run;
-                        int computed = i == panels - 1 ? lastComputed : mr;
+                        var kernelRun = i == panels - 1 ? lastPanelRun : run;
+                        int computed = i == panels - 1 ? lastPanelRows : mr;
                         if (DirectRows)
                         {
                             StoreRows(kernelRun, a, b, off, kc, q, yGroup + (nint)i * mr * outPlane, rows, computed, bias, sums);

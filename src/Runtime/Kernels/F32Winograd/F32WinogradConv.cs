@@ -35,6 +35,9 @@ public sealed unsafe class F32WinogradConv
     private readonly FusedActivation activation;
     private readonly int batch, channels, outChannels, inHeight, inWidth, outHeight, outWidth, padTop, padLeft;
     private readonly int tilesWide, tilesPerImage, mPadded, panels, blockPanels, kBlock;
+    // The last panel's kernel: a 4- or 8-row one where it has that few real rows (ResNet's 64 = 60 + 4 channels on
+    // 12-row panels); rows it computes past the real channels land in M's padding rows, which are never read.
+    private readonly delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> lastPanelRun;
     // Floats between consecutive points of V and of M: a cache line more than the data, so the 36 vectors a
     // transform reads or writes for one group of tiles do not all map to the same L1 set (plain power-of-two
     // strides alias every 4 KB).
@@ -68,6 +71,7 @@ public sealed unsafe class F32WinogradConv
         panels = mPadded / mr;
         blockPanels = (panels + Math.Max(1, channelBlocks) - 1) / Math.Max(1, channelBlocks);
         ChannelBlocks = (panels + blockPanels - 1) / blockPanels;
+        lastPanelRun = kernel.ForRows(outChannels - (panels - 1) * mr, out _);
         kBlock = F32ConvGemm.EvenBlock(channels, KBlockLimit);
 
         // Blocks of whole NR strips, as large as the scratch target allows, then evened out over the image.
@@ -184,9 +188,6 @@ public sealed unsafe class F32WinogradConv
         int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
         int mr = kernel.Rows, nr = kernel.Columns;
         var run = kernel.Run;
-        // The last panel's real rows by a 4- or 8-row kernel where they fit one (ResNet's 64 = 60 + 4 channels on
-        // 12-row panels); rows it computes past the real channels land in M's padding rows, which are never read.
-        var lastRun = kernel.ForRows(outChannels - (panels - 1) * mr, out _);
         for (int p = 0; p < Points; p++)
         {
             float* vp = v + p * vPointStride, mp = mBlock + p * mPointStride;
@@ -197,7 +198,7 @@ public sealed unsafe class F32WinogradConv
                 int mode = pc > 0 ? F32GemmTile.Accumulate : 0;
                 for (int j = 0; j < columns; j += nr)
                 for (int i = panel0; i < panel1; i++)
-                    (i == panels - 1 ? lastRun : run)(up + ((nint)i * channels + pc) * mr, vp + j, rowOffsets.Pointer + pc, kc,
+                    (i == panels - 1 ? lastPanelRun : run)(up + ((nint)i * channels + pc) * mr, vp + j, rowOffsets.Pointer + pc, kc,
                         mp + (nint)i * mr * ld + j, ld, null, mode, 0, 0);
             }
         }
