@@ -24,10 +24,12 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
     public static void Store(Vector128<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Deinterleave(ref float source, out Vector128<float> even, out Vector128<float> odd)
+    public static void Deinterleave(ref float source, out Vector128<float> even, out Vector128<float> odd) =>
+        Deinterleave(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 4)), out even, out odd);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(Vector128<float> a, Vector128<float> b, out Vector128<float> even, out Vector128<float> odd)
     {
-        var a = Vector128.LoadUnsafe(ref source);
-        var b = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 4));
         if (Sse.IsSupported)
         {
             even = Sse.Shuffle(a, b, 0b10_00_10_00);

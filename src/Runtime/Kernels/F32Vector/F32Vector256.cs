@@ -24,10 +24,12 @@ public readonly struct F32Vector256 : IF32Vector<Vector256<float>>
     /// cross-lane permute of 64-bit pairs puts them in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Deinterleave(ref float source, out Vector256<float> even, out Vector256<float> odd)
+    public static void Deinterleave(ref float source, out Vector256<float> even, out Vector256<float> odd) =>
+        Deinterleave(Vector256.LoadUnsafe(ref source), Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 8)), out even, out odd);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(Vector256<float> a, Vector256<float> b, out Vector256<float> even, out Vector256<float> odd)
     {
-        var a = Vector256.LoadUnsafe(ref source);
-        var b = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 8));
         if (Avx2.IsSupported)
         {
             var e = Avx.Shuffle(a, b, 0b10_00_10_00);
@@ -37,8 +39,8 @@ public readonly struct F32Vector256 : IF32Vector<Vector256<float>>
         }
         else
         {
-            F32Vector128.Deinterleave(ref source, out var e0, out var o0);
-            F32Vector128.Deinterleave(ref Unsafe.Add(ref source, 8), out var e1, out var o1);
+            F32Vector128.Deinterleave(a.GetLower(), a.GetUpper(), out var e0, out var o0);
+            F32Vector128.Deinterleave(b.GetLower(), b.GetUpper(), out var e1, out var o1);
             even = Vector256.Create(e0, e1);
             odd = Vector256.Create(o0, o1);
         }

@@ -25,19 +25,21 @@ public readonly struct F32Vector512 : IF32Vector<Vector512<float>>
 
     /// <summary>One two-source permute per output (VPERMT2PS) picks the even or odd lanes of the pair.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Deinterleave(ref float source, out Vector512<float> even, out Vector512<float> odd)
+    public static void Deinterleave(ref float source, out Vector512<float> even, out Vector512<float> odd) =>
+        Deinterleave(Vector512.LoadUnsafe(ref source), Vector512.LoadUnsafe(ref Unsafe.Add(ref source, 16)), out even, out odd);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(Vector512<float> a, Vector512<float> b, out Vector512<float> even, out Vector512<float> odd)
     {
         if (Avx512F.IsSupported)
         {
-            var a = Vector512.LoadUnsafe(ref source);
-            var b = Vector512.LoadUnsafe(ref Unsafe.Add(ref source, 16));
             even = Avx512F.PermuteVar16x32x2(a, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
             odd = Avx512F.PermuteVar16x32x2(a, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
         }
         else
         {
-            F32Vector256.Deinterleave(ref source, out var e0, out var o0);
-            F32Vector256.Deinterleave(ref Unsafe.Add(ref source, 16), out var e1, out var o1);
+            F32Vector256.Deinterleave(a.GetLower(), a.GetUpper(), out var e0, out var o0);
+            F32Vector256.Deinterleave(b.GetLower(), b.GetUpper(), out var e1, out var o1);
             even = Vector512.Create(e0, e1);
             odd = Vector512.Create(o0, o1);
         }

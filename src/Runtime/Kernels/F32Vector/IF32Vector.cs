@@ -26,6 +26,10 @@ public interface IF32Vector<TVec> where TVec : struct
     /// </summary>
     static abstract void Deinterleave(ref float source, out TVec even, out TVec odd);
 
+    /// <summary>The even-indexed and odd-indexed floats of the pair (<paramref name="low"/>, <paramref name="high"/>),
+    /// each in order: <see cref="Deinterleave(ref float, out TVec, out TVec)"/> on vectors already in registers.</summary>
+    static abstract void Deinterleave(TVec low, TVec high, out TVec even, out TVec odd);
+
     /// <summary>
     /// Transposes a <see cref="Count"/>×<see cref="Count"/> block: the <see cref="Count"/> vectors at
     /// <c>source + i·sourceStride</c> become the vectors at <c>destination + j·destinationStride</c>, lane j of source
