@@ -99,8 +99,11 @@ public static class Planner
     private static Plan Lay(ModelGraph g, List<PlannedLayer> layers, Dictionary<string, ValueInfo> infos, Limits limits, KernelIsa isa,
         WorkerPool? pool)
     {
-        // Storage: one per runtime value, except views, which share their input's.
+        // Storage: one per runtime value, except views, which share their input's, and the inputs of skipped
+        // Concats, which live inside its output (at an offset in floats).
+        var (blocks, skippedConcats) = ConcatElision.Find(g, layers, infos);
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var offsetOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var requests = new List<(int Size, int First, int Last)>();
         long intermediate = 0;
         int NewStorage(string name, int first)
@@ -130,9 +133,18 @@ public static class Planner
                 if (j == 0 && layers[k].Operator is IViewOperator && storageOf.TryGetValue(node.Inputs[0], out int shared))
                 {
                     storageOf[o] = shared;
+                    if (offsetOf.TryGetValue(node.Inputs[0], out int at)) offsetOf[o] = at;
                     Touch(o, k);
                 }
-                else NewStorage(o, k);
+                else if (blocks.TryGetValue(o, out var block))
+                {
+                    // The first block written creates the Concat's storage, whose lifetime starts here.
+                    storageOf[o] = storageOf.TryGetValue(block.Concat, out int whole) ? whole : NewStorage(block.Concat, k);
+                    offsetOf[o] = block.Offset;
+                    Touch(o, k);
+                }
+                else if (!storageOf.ContainsKey(o)) NewStorage(o, k);
+                else Touch(o, k);
             }
         }
         foreach (var o in g.Outputs)
@@ -148,7 +160,7 @@ public static class Planner
         Slot SlotOf(string name, string role)
         {
             var info = infos[name];
-            if (storageOf.TryGetValue(name, out int s)) return new Slot(arena, offsets[s], info.Count);
+            if (storageOf.TryGetValue(name, out int s)) return new Slot(arena, offsets[s] + offsetOf.GetValueOrDefault(name), info.Count);
             if (info.Constant is { Type: DataType.Float } c) return Slot.Of(c.Floats);
             if (info.Constant is not null) return default; // non-float constants are read from ValueInfo.Constant
             throw new InvalidOperationException($"{role} '{name}' has no storage"); // planner invariant
@@ -165,6 +177,11 @@ public static class Planner
             var outSlots = new Slot[layer.Outputs.Length];
             for (int j = 0; j < outSlots.Length; j++)
                 if (j < node.Outputs.Length && node.Outputs[j].Length > 0) outSlots[j] = SlotOf(node.Outputs[j], "output");
+            if (skippedConcats.Contains(k))
+            {
+                steps[k] = new ConcatElision.SkippedStep { NodeName = node.Name, OpType = node.OpType };
+                continue;
+            }
             steps[k] = layer.Operator.CreateStep(new StepContext
             {
                 InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,

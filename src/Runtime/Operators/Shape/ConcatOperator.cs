@@ -9,6 +9,9 @@ public sealed class ConcatOperator(Node node, int opset) : FoldingOperator(node,
 {
     private readonly long _axis = node.RequireInt("axis");
 
+    /// <summary>The concatenation axis, resolved against the rank of the first input.</summary>
+    internal int ResolvedAxis(ValueInfo first) => Axis(first);
+
     private int Axis(ValueInfo first)
     {
         if (first.Rank == 0) throw Error("cannot concatenate scalars (rank 0)");
