@@ -4,7 +4,11 @@ namespace Cnnrt.Threading;
 
 /// <summary>
 /// A fixed set of worker threads that run one <see cref="IParallelWork"/> at a time together with the calling thread.
-/// Tasks are handed out by an atomic counter, so a slow thread takes fewer. Nothing is allocated per run: the work is
+/// Each thread owns a contiguous range of the tasks (thread t: [t·n/T, (t+1)·n/T)) and takes them by an atomic counter
+/// of that range, then takes what is left of the other ranges the same way, so a slow thread takes fewer. Owning a
+/// range keeps a thread on the same part of consecutive steps' data: with one shared counter the tasks fell to the
+/// threads at random, and on the 2-core EPYC VM, where a line written by the other core is slow to read, ResNet-18's
+/// 64-channel 56×56 Winograd layer alone ran 0.82–0.89 ms on two threads (0.84 on one); with owned ranges 0.57–0.61. Nothing is allocated per run: the work is
 /// a reference the caller already owns, and the handshake is a generation counter, per-worker sleep flags and kernel
 /// events, every path of which the constructor runs once (<see cref="Prime"/>).
 /// </summary>
@@ -31,8 +35,10 @@ public sealed class WorkerPool : IDisposable
     // 1 while worker i is blocked (or about to block) on _wake[i]; whoever clears it owns the matching Set.
     private readonly int[] _sleeping;
     private IParallelWork? _work;
-    private int _taskCount;
-    private int _nextTask;
+    // Per thread (a cache line apart): the next task of its own range and the range's end. Thread t owns tasks
+    // [t·n/T, (t+1)·n/T) and takes them first, then takes what is left of the others' ranges.
+    private readonly int[] _nextOf, _endOf;
+    private const int LineInts = 16;
     private int _pending;
     // Bumped once per run after the run's fields are written: workers start a run when they see it change.
     private int _generation;
@@ -55,6 +61,8 @@ public sealed class WorkerPool : IDisposable
         _workers = new Thread[threads - 1];
         _wake = new AutoResetEvent[threads - 1];
         _sleeping = new int[threads - 1];
+        _nextOf = new int[threads * LineInts];
+        _endOf = new int[threads * LineInts];
         for (int i = 0; i < _workers.Length; i++)
         {
             _wake[i] = new AutoResetEvent(false);
@@ -101,8 +109,11 @@ public sealed class WorkerPool : IDisposable
         }
         ObjectDisposedException.ThrowIf(_disposed, this);
         _work = work;
-        _taskCount = taskCount;
-        _nextTask = 0;
+        for (int t = 0; t < Threads; t++)
+        {
+            _nextOf[t * LineInts] = (int)((long)t * taskCount / Threads);
+            _endOf[t * LineInts] = (int)((long)(t + 1) * taskCount / Threads);
+        }
         _pending = _workers.Length + 1;
         Interlocked.Increment(ref _generation);
         for (int i = 0; i < _wake.Length; i++)
@@ -133,9 +144,15 @@ public sealed class WorkerPool : IDisposable
     private void Drain(int thread)
     {
         var work = _work!;
-        int count = _taskCount;
-        for (int t = Interlocked.Increment(ref _nextTask) - 1; t < count; t = Interlocked.Increment(ref _nextTask) - 1)
-            work.Execute(t, thread);
+        int threads = Threads;
+        for (int v = 0; v < threads; v++)
+        {
+            int owner = thread + v < threads ? thread + v : thread + v - threads;
+            ref int next = ref _nextOf[owner * LineInts];
+            int end = _endOf[owner * LineInts];
+            for (int t = Interlocked.Increment(ref next) - 1; t < end; t = Interlocked.Increment(ref next) - 1)
+                work.Execute(t, thread);
+        }
     }
 
     private void WorkerLoop(int index)
