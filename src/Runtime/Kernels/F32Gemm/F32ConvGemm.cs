@@ -70,7 +70,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         InPlace = layout.PhaseCols == layout.OutWidth;
         KBlock = EvenBlock(k, kBlock);
         DirectRows = !InPlace && KBlock == k && layout.OutWidth >= nr;
-        PacksB = layout.TapsPerChannel == 1;
+        PacksB = Packs(kernel, layout, groupOut);
         int strips = InPlace || DirectRows ? int.MaxValue : scratchFloats / (mPadded * nr);
         if (PacksB) strips = Math.Min(strips, PackFloats / (KBlock * nr));
         strips = Math.Clamp(strips, 1, paddedColumns / nr);
@@ -109,6 +109,19 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     public int BlockColumns { get; }
     /// <summary>Each K block's B is packed before the panels run (pointwise layouts, see remarks).</summary>
     public bool PacksB { get; }
+
+    /// <summary>
+    /// Whether a layout's B is packed: pointwise layouts, except on 32-column (AVX-512) tiles with at most
+    /// <see cref="UnpackedMaxChannels"/> output channels, where the copy is shared by four panels or fewer and cost
+    /// more than the scattered reads it saves (inside the models, A/B per layer: SqueezeNet's 128→16 at 55×55
+    /// 0.114 → 0.087 ms, 64→16 0.079 → 0.047; MobileNetV2's 144→24 at 56×56 0.188 → 0.141, 96→24 0.149 → 0.120;
+    /// its 16→96 at 112×112, eight panels, 26% slower unpacked). On 16-column (AVX2) tiles packing still won at
+    /// 128→16 at 55×55 (0.124 against 0.135–0.171 ms alone).
+    /// </summary>
+    public static bool Packs(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
+        layout.TapsPerChannel == 1 && (kernel.Columns < 32 || groupOut > UnpackedMaxChannels);
+
+    private const int UnpackedMaxChannels = 48;
     /// <summary>Panels that run over each strip before the next strip: one over the packed strips (see remarks), all of
     /// them when B is read in place (each strip of the staged input then reused from L1 by every panel).</summary>
     public int PanelGroup { get; }

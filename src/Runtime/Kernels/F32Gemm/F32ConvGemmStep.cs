@@ -118,7 +118,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         if (choice == ConvLoweringChoice.Auto)
         {
             double channelMajor = F32ConvGemm.PaddedWork(kernel, layout, groupOut);
-            if (layout.TapsPerChannel == 1)
+            if (F32ConvGemm.Packs(kernel, layout, groupOut))
                 channelMajor += PackCost * layout.K * layout.Group * F32ConvGemm.RoundUp(layout.VirtualColumns, kernel.Columns);
             double pixelMajor = F32ConvPixelGemm.PaddedWork(kernel, layout, groupOut) * (1 + TransposeCost / Math.Max(1, layout.K));
             choice = pixelMajor < channelMajor ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;

@@ -237,6 +237,27 @@ public class ConvGemmTests
     }
 
     [Fact]
+    public void PointwiseLayersWithFewChannelsOnWideTilesReadBInPlace()
+    {
+        // 32-column (AVX-512) tiles pack B only above 48 output channels; narrower tiles always pack. Both ways, with
+        // one K block and with several, on a 12×12 plane (144 pixels, not a multiple of the tile's columns).
+        foreach (int m in new[] { 16, 48, 49 })
+        {
+            var c = new ConvCase(1, 40, m, 1, [12, 12], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true,
+                new FusedActivation(ActivationKind.Relu));
+            foreach (var (name, make) in Kernels())
+            {
+                var kernel = make(ActivationKind.Relu);
+                foreach (int kBlock in new[] { 0, 16 })
+                {
+                    var conv = Assert.IsType<F32ConvGemm>(Check(c, m, make, name, ConvLoweringChoice.ChannelMajor, kBlock: kBlock).Conv);
+                    Assert.Equal(kernel.Columns < 32 || m > 48, conv.PacksB);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void UnpaddedStrideOneReadsTheInputInPlaceOnlyWhenItMayReadPastIt()
     {
         var pointwise = new ConvCase(1, 8, 6, 1, [5, 7], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", false, FusedActivation.None);
