@@ -30,14 +30,14 @@ internal static class ConcatElision
         var skipped = new HashSet<int>();
         var skippedOutputs = new HashSet<string>(StringComparer.Ordinal);
         var graphValues = new HashSet<string>(g.Inputs.Select(i => i.Name).Concat(g.Outputs.Select(o => o.Name)), StringComparer.Ordinal);
-        // The layer that writes each runtime value into storage of its own (not a view).
-        var writtenBy = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The runtime values so far written into storage of their own (not views).
+        var written = new HashSet<string>(StringComparer.Ordinal);
         for (int k = 0; k < layers.Count; k++)
         {
             var layer = layers[k];
             var node = layer.Node;
             for (int j = 0; j < node.Outputs.Length; j++)
-                if (node.Outputs[j].Length > 0 && !(j == 0 && layer.Operator is IViewOperator)) writtenBy[node.Outputs[j]] = k;
+                if (node.Outputs[j].Length > 0 && !(j == 0 && layer.Operator is IViewOperator)) written.Add(node.Outputs[j]);
             if (layer.Operator is not ConcatOperator concat || node.Outputs.Length != 1 || graphValues.Contains(node.Outputs[0])) continue;
 
             var outShape = layer.Outputs[0].Shape;
@@ -48,7 +48,7 @@ internal static class ConcatElision
             for (int i = 0; ok && i < inputs.Length; i++)
             {
                 string v = inputs[i];
-                ok = v.Length > 0 && infos.TryGetValue(v, out var info) && !info.IsConstant && writtenBy.ContainsKey(v)
+                ok = v.Length > 0 && infos.TryGetValue(v, out var info) && !info.IsConstant && written.Contains(v)
                     && !graphValues.Contains(v) && !skippedOutputs.Contains(v) && !blocks.ContainsKey(v);
             }
             if (!ok) continue;

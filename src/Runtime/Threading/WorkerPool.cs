@@ -8,9 +8,10 @@ namespace Cnnrt.Threading;
 /// of that range, then takes what is left of the other ranges the same way, so a slow thread takes fewer. Owning a
 /// range keeps a thread on the same part of consecutive steps' data: with one shared counter the tasks fell to the
 /// threads at random, and on the 2-core EPYC VM, where a line written by the other core is slow to read, ResNet-18's
-/// 64-channel 56×56 Winograd layer alone ran 0.82–0.89 ms on two threads (0.84 on one); with owned ranges 0.57–0.61. Nothing is allocated per run: the work is
-/// a reference the caller already owns, and the handshake is a generation counter, per-worker sleep flags and kernel
-/// events, every path of which the constructor runs once (<see cref="Prime"/>).
+/// 64-channel 56×56 Winograd layer alone ran 0.82–0.89 ms on two threads (0.84 on one); with owned ranges 0.57–0.61.
+/// Nothing is allocated per run: the work is a reference the caller already owns, and the handshake is a generation
+/// counter, per-worker sleep flags and kernel events, every path of which the constructor runs once
+/// (<see cref="Prime"/>).
 /// </summary>
 /// <remarks>
 /// A plan's parallel steps come tens of microseconds apart, and waking a thread blocked in the kernel took about as
@@ -35,9 +36,9 @@ public sealed class WorkerPool : IDisposable
     // 1 while worker i is blocked (or about to block) on _wake[i]; whoever clears it owns the matching Set.
     private readonly int[] _sleeping;
     private IParallelWork? _work;
-    // Per thread (a cache line apart): the next task of its own range and the range's end. Thread t owns tasks
-    // [t·n/T, (t+1)·n/T) and takes them first, then takes what is left of the others' ranges.
-    private readonly int[] _nextOf, _endOf;
+    private int _taskCount;
+    // Per thread, a cache line apart: the next task of the range it owns, [t·n/T, (t+1)·n/T) (see RangeEnd).
+    private readonly int[] _nextOf;
     private const int LineInts = 16;
     private int _pending;
     // Bumped once per run after the run's fields are written: workers start a run when they see it change.
@@ -62,7 +63,6 @@ public sealed class WorkerPool : IDisposable
         _wake = new AutoResetEvent[threads - 1];
         _sleeping = new int[threads - 1];
         _nextOf = new int[threads * LineInts];
-        _endOf = new int[threads * LineInts];
         for (int i = 0; i < _workers.Length; i++)
         {
             _wake[i] = new AutoResetEvent(false);
@@ -109,11 +109,8 @@ public sealed class WorkerPool : IDisposable
         }
         ObjectDisposedException.ThrowIf(_disposed, this);
         _work = work;
-        for (int t = 0; t < Threads; t++)
-        {
-            _nextOf[t * LineInts] = (int)((long)t * taskCount / Threads);
-            _endOf[t * LineInts] = (int)((long)(t + 1) * taskCount / Threads);
-        }
+        _taskCount = taskCount;
+        for (int t = 0; t < Threads; t++) _nextOf[t * LineInts] = RangeEnd(t - 1, taskCount);
         _pending = _workers.Length + 1;
         Interlocked.Increment(ref _generation);
         for (int i = 0; i < _wake.Length; i++)
@@ -144,16 +141,19 @@ public sealed class WorkerPool : IDisposable
     private void Drain(int thread)
     {
         var work = _work!;
-        int threads = Threads;
+        int threads = Threads, count = _taskCount;
         for (int v = 0; v < threads; v++)
         {
             int owner = thread + v < threads ? thread + v : thread + v - threads;
             ref int next = ref _nextOf[owner * LineInts];
-            int end = _endOf[owner * LineInts];
+            int end = RangeEnd(owner, count);
             for (int t = Interlocked.Increment(ref next) - 1; t < end; t = Interlocked.Increment(ref next) - 1)
                 work.Execute(t, thread);
         }
     }
+
+    /// <summary>End of the task range thread <paramref name="t"/> owns (and start of thread t + 1's).</summary>
+    private int RangeEnd(int t, int taskCount) => (int)((long)(t + 1) * taskCount / Threads);
 
     private void WorkerLoop(int index)
     {

@@ -84,7 +84,7 @@ internal sealed class InPlaceMaxPlane
     public int OutW => outW;
 
     /// <summary>Computes the output plane <paramref name="y"/> from the input plane <paramref name="x"/>. Outputs whose
-    /// window has no tap inside the input are left as they were (the caller patches them).</summary>
+    /// window has no tap inside the input are left as they were (rows) or −∞ (columns); the caller patches both.</summary>
     public void Compute<V, TVec>(ReadOnlySpan<float> x, Span<float> y) where V : struct, IF32Vector<TVec> where TVec : struct
     {
         ref float x0 = ref MemoryMarshal.GetReference(x);
