@@ -45,7 +45,7 @@ public sealed unsafe class F32GemmKernel
 
     /// <summary>
     /// The kernel for a panel with only <paramref name="rows"/> real rows (the last panel when M is not a multiple of
-    /// <see cref="Rows"/>), and how many rows it computes and stores: 4 or 8 (<see cref="F32GemmMicroKernelPartialPanel"/>,
+    /// <see cref="Rows"/>), and how many rows it computes and stores: 4 or 8 (<see cref="F32GemmMicroKernelPanelRows"/>,
     /// reading the same packed panel) where that covers them, else the full kernel.
     /// </summary>
     public delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> ForRows(int rows, out int computed)
@@ -89,13 +89,13 @@ public sealed unsafe class F32GemmKernel
         var run = rows switch
         {
             6 => TileActivationDispatch.Visit(activation, new Kernel6<TOps, TVec>()),
-            12 => TileActivationDispatch.Visit(activation, new Kernel12<TOps, TVec>()),
+            12 => TileActivationDispatch.Visit(activation, new PanelRowsKernel<TOps, TVec, TwelveOfTwelve>()),
             _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, "micro-kernels have 6 or 12 rows"),
         };
         nint four = rows == 6
-            ? TileActivationDispatch.Visit(activation, new PartialKernel<TOps, TVec, FourOfSix>())
-            : TileActivationDispatch.Visit(activation, new PartialKernel<TOps, TVec, FourOfTwelve>());
-        nint eight = rows == 12 ? TileActivationDispatch.Visit(activation, new PartialKernel<TOps, TVec, EightOfTwelve>()) : 0;
+            ? TileActivationDispatch.Visit(activation, new PanelRowsKernel<TOps, TVec, FourOfSix>())
+            : TileActivationDispatch.Visit(activation, new PanelRowsKernel<TOps, TVec, FourOfTwelve>());
+        nint eight = rows == 12 ? TileActivationDispatch.Visit(activation, new PanelRowsKernel<TOps, TVec, EightOfTwelve>()) : 0;
         return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run,
             TileActivationDispatch.Visit(activation, new PixelKernel<TOps, TVec>()),
             TileActivationDispatch.Visit(activation, new PixelTailKernel<TOps, TVec>()), four, eight);
@@ -108,17 +108,11 @@ public sealed unsafe class F32GemmKernel
             (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernel6x2V.Run<TOps, TVec, TAct>;
     }
 
-    private readonly struct Kernel12<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
+    private readonly struct PanelRowsKernel<TOps, TVec, TShape> : ITileActivationVisitor
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged where TShape : unmanaged, IPanelRows
     {
         public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
-            (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernel12x2V.Run<TOps, TVec, TAct>;
-    }
-
-    private readonly struct PartialKernel<TOps, TVec, TShape> : ITileActivationVisitor
-        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged where TShape : unmanaged, IPartialPanel
-    {
-        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
-            (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernelPartialPanel.Run<TOps, TVec, TAct, TShape>;
+            (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernelPanelRows.Run<TOps, TVec, TAct, TShape>;
     }
 
     private readonly struct PixelKernel<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
