@@ -32,7 +32,7 @@ public static class FuseActivations
         && FusedActivation.FromNode(producer).Kind == ActivationKind.None;
 
     /// <summary>The activation a node computes, when it is one the kernels can fuse (constant parameters only).</summary>
-    private static FusedActivation? Describe(ModelGraph g, Node n)
+    internal static FusedActivation? Describe(ModelGraph g, Node n)
     {
         switch (n.OpType)
         {

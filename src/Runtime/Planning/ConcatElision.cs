@@ -63,11 +63,4 @@ internal static class ConcatElision
         }
         return (blocks, skipped);
     }
-
-    /// <summary>What a skipped Concat runs: nothing (its inputs were written in place), kept so that per-layer reports
-    /// still list the layer.</summary>
-    public sealed class SkippedStep : Step
-    {
-        public override void Run() { }
-    }
 }

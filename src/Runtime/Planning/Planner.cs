@@ -68,6 +68,23 @@ public static class Planner
         return Lay(g, layers, infos, limits, path, pool);
     }
 
+    /// <summary>
+    /// The arena, pinned (it never moves) and used from its first 64-byte boundary on (the start index returned), so
+    /// that every tensor the planner places at a multiple of <see cref="ArenaPlanner.Alignment"/> floats starts on a
+    /// cache line. A plain float[]'s elements start 16 bytes into the object, 8 bytes past a line here: every
+    /// AVX-512 load and store of the arena then spanned two cache lines.
+    /// </summary>
+    private static unsafe (float[] Arena, int Start) AllocateAligned(long floats)
+    {
+        const int lineFloats = 64 / sizeof(float);
+        var arena = GC.AllocateArray<float>(checked((int)(floats + lineFloats)), pinned: true);
+        fixed (float* p = arena)
+        {
+            int misaligned = (int)((nint)p % 64) / sizeof(float);
+            return (arena, misaligned == 0 ? 0 : lineFloats - misaligned);
+        }
+    }
+
     private static bool IsFolded(Node node, ValueInfo[] outs)
     {
         for (int j = 0; j < node.Outputs.Length && j < outs.Length; j++)
@@ -102,6 +119,8 @@ public static class Planner
         // Storage: one per runtime value, except views, which share their input's, and the inputs of skipped
         // Concats, which live inside its output (at an offset in floats).
         var (blocks, skippedConcats) = ConcatElision.Find(g, layers, infos);
+        // And the Convs that take in the residual Add (and activation) after them write into that node's output.
+        var (residuals, skippedResiduals, storedIn) = ResidualFusion.Find(g, layers, infos, blocks.Keys.ToHashSet(StringComparer.Ordinal));
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var offsetOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var requests = new List<(int Size, int First, int Last)>();
@@ -143,6 +162,12 @@ public static class Planner
                     offsetOf[o] = block.Offset;
                     Touch(o, k);
                 }
+                else if (storedIn.TryGetValue(o, out string? owner))
+                {
+                    // The first value written (the Conv's) creates the owner's storage, whose lifetime starts here.
+                    storageOf[o] = storageOf.TryGetValue(owner, out int whole) ? whole : NewStorage(owner, k);
+                    Touch(o, k);
+                }
                 else if (!storageOf.ContainsKey(o)) NewStorage(o, k);
                 else Touch(o, k);
             }
@@ -155,12 +180,12 @@ public static class Planner
             throw CnnrtException.Limit($"the arena would need {total * sizeof(float)} bytes, over the limit of {limits.MaxArenaBytes}");
         // The tail lets fast kernels read (never write) a little past any tensor, e.g. a GEMM's last partial tile of a
         // 1×1 convolution reading X in place; those lanes are discarded.
-        var arena = new float[total + ArenaReadSlack];
+        var (arena, arenaStart) = AllocateAligned(total + ArenaReadSlack);
 
         Slot SlotOf(string name, string role)
         {
             var info = infos[name];
-            if (storageOf.TryGetValue(name, out int s)) return new Slot(arena, offsets[s] + offsetOf.GetValueOrDefault(name), info.Count);
+            if (storageOf.TryGetValue(name, out int s)) return new Slot(arena, arenaStart + offsets[s] + offsetOf.GetValueOrDefault(name), info.Count);
             if (info.Constant is { Type: DataType.Float } c) return Slot.Of(c.Floats);
             if (info.Constant is not null) return default; // non-float constants are read from ValueInfo.Constant
             throw new InvalidOperationException($"{role} '{name}' has no storage"); // planner invariant
@@ -177,14 +202,15 @@ public static class Planner
             var outSlots = new Slot[layer.Outputs.Length];
             for (int j = 0; j < outSlots.Length; j++)
                 if (j < node.Outputs.Length && node.Outputs[j].Length > 0) outSlots[j] = SlotOf(node.Outputs[j], "output");
-            if (skippedConcats.Contains(k))
+            if (skippedConcats.Contains(k) || skippedResiduals.Contains(k))
             {
-                steps[k] = new ConcatElision.SkippedStep { NodeName = node.Name, OpType = node.OpType };
+                steps[k] = new SkippedStep { NodeName = node.Name, OpType = node.OpType };
                 continue;
             }
             steps[k] = layer.Operator.CreateStep(new StepContext
             {
                 InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,
+                Residual = residuals.TryGetValue(k, out var fold) ? new ResidualAdd(SlotOf(fold.Residual, "residual"), fold.Activation) : null,
             });
         }
 

@@ -106,12 +106,16 @@ public sealed unsafe class ConvPhaseLayout
     public float* GroupStart(float* source, int n, int g) => source + ((nint)n * Channels + (nint)g * GroupChannels) * PlaneSize;
 
     /// <summary>Copies channel <paramref name="index"/> (image·C + c) of X into the phase layout; padding stays zero.</summary>
+    public void Stage(int index, float* x) => Stage(index, 0, Height, x);
+
+    /// <summary>Copies input rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of channel
+    /// <paramref name="index"/> into the phase layout.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Stage(int index, float* x)
+    public void Stage(int index, int rowStart, int rowEnd, float* x)
     {
-        float* src = x + (nint)index * Height * Width;
+        float* src = x + ((nint)index * Height + rowStart) * Width;
         float* plane = staged!.Pointer + (nint)index * PlaneSize;
-        for (int ih = 0; ih < Height; ih++, src += Width)
+        for (int ih = rowStart; ih < rowEnd; ih++, src += Width)
         {
             int pr = ih + padTop, a = pr % strideH;
             if (!rowPhaseUsed[a]) continue;

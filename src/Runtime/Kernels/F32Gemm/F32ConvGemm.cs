@@ -228,6 +228,29 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         if (!InPlace && !DirectRows) Compact(sums, yGroup, q0, columns, m0, m1);
     }
 
+    public void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1)
+    {
+        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
+        int block = rest % Blocks;
+        rest /= Blocks;
+        int g = rest % Layout.Group;
+        n = rest / Layout.Group;
+        int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
+        m0 = g * groupOut + panel0 * kernel.Rows;
+        m1 = g * groupOut + Math.Min(panel1 * kernel.Rows, groupOut);
+        // The real pixels among virtual columns [q0, q1) are pixels [Pixel(q0), Pixel(q1)): both run row by row.
+        int q0 = block * BlockColumns, q1 = Math.Min(q0 + BlockColumns, Layout.VirtualColumns);
+        p0 = Math.Min(Pixel(q0), outPlane);
+        p1 = Math.Min(Pixel(q1), outPlane);
+    }
+
+    /// <summary>How many real output pixels come before virtual column <paramref name="q"/>.</summary>
+    private int Pixel(int q)
+    {
+        int row = q / Layout.PhaseCols, column = q - row * Layout.PhaseCols;
+        return row * Layout.OutWidth + Math.Min(column, Layout.OutWidth);
+    }
+
     /// <summary>
     /// One tile of a <see cref="DirectRows"/> layer (K in one block, so the tile is final): virtual columns
     /// [q, q + NR) of the panel whose first output channel plane is <paramref name="yPanel"/>.

@@ -1,3 +1,4 @@
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Operators;
 using Cnnrt.Threading;
@@ -44,23 +45,31 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private const int MinStageFloats = 32 * 1024;
 
     private readonly WorkerPool? pool;
-    // Chunks of input channels that staging hands out (one chunk, run inline, for a small input).
+    // Bands of input rows (of every channel) that staging hands out (one band, run inline, for a small input).
     private readonly RangeSplit stageSplit;
     // One scratch per thread that runs tiles (just one without a pool).
     private readonly AlignedFloats[] threadScratch;
     // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
     private bool staging;
-    private float* runX, runY, runSource;
+    private float* runX, runY, runSource, runResidual;
+    // A residual Add the planner folded into this Conv (see ResidualAdd): applied to each tile's outputs as soon as
+    // the tile is done, by the thread that computed them.
+    private readonly Slot residual;
+    private readonly ResidualRuns? residualRuns;
 
-    public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y, WorkerPool? pool = null)
+    public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y, WorkerPool? pool = null, Slot residual = default,
+        ResidualRuns? residualRuns = null)
     {
         Conv = conv;
         X = x;
         Y = y;
+        this.residual = residual;
+        this.residualRuns = residual.IsEmpty ? null : residualRuns ?? throw new ArgumentNullException(nameof(residualRuns));
         if (pool is { Threads: > 1 }) this.pool = pool;
         threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
-        int plane = Math.Max(1, conv.Layout.Height * conv.Layout.Width);
-        stageSplit = new RangeSplit(conv.Layout.StageCount, this.pool, (MinStageFloats + plane - 1) / plane, tasksPerThread: 2);
+        int row = Math.Max(1, conv.Layout.StageCount * conv.Layout.Width);
+        stageSplit = new RangeSplit(conv.Layout.StageCount > 0 ? conv.Layout.Height : 0, this.pool, (MinStageFloats + row - 1) / row,
+            tasksPerThread: 2);
     }
 
     public IF32ConvLowering Conv { get; }
@@ -83,7 +92,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     public static F32ConvGemmStep Create(F32GemmKernel kernel, string nodeName, string opType, Slot x, Slot y, int batch,
         int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto, int kBlock = 0,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, WorkerPool? pool = null)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, WorkerPool? pool = null,
+        Slot residual = default, ResidualRuns? residualRuns = null)
     {
         var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Buffer.Length - (long)x.Offset);
         var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks);
@@ -93,7 +103,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             int blocks = (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount;
             conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, blocks);
         }
-        return new F32ConvGemmStep(conv, x, y, pool) { NodeName = nodeName, OpType = opType };
+        return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
     }
 
     /// <summary>
@@ -147,11 +157,20 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     public override void Run()
     {
         if (X.Length == 0 || Y.Length == 0) return;
-        fixed (float* x = X.Buffer, y = Y.Buffer)
+        fixed (float* x = X.Buffer, y = Y.Buffer, r = residual.Buffer)
         {
+            runResidual = r + residual.Offset;
             if (pool is null)
             {
-                Conv.Run(x + X.Offset, y + Y.Offset, threadScratch[0].Pointer);
+                float* scratch = threadScratch[0].Pointer;
+                if (residualRuns is null)
+                {
+                    Conv.Run(x + X.Offset, y + Y.Offset, scratch);
+                    return;
+                }
+                for (int c = 0; c < Conv.Layout.StageCount; c++) Conv.Layout.Stage(c, x + X.Offset);
+                float* source = Conv.Layout.Source(x + X.Offset);
+                for (int t = 0; t < Conv.TileCount; t++) RunTile(t, source, y + Y.Offset, scratch);
                 return;
             }
             // The arrays stay pinned while the pool runs: both Run calls return inside this fixed block.
@@ -169,8 +188,20 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     {
         if (staging)
         {
-            for (int c = stageSplit.Start(task), end = c + stageSplit.Length(task); c < end; c++) Conv.Layout.Stage(c, runX);
+            int start = stageSplit.Start(task), end = start + stageSplit.Length(task);
+            for (int c = 0; c < Conv.Layout.StageCount; c++) Conv.Layout.Stage(c, start, end, runX);
         }
-        else Conv.RunTile(task, runSource, runY, threadScratch[thread].Pointer);
+        else RunTile(task, runSource, runY, threadScratch[thread].Pointer);
+    }
+
+    /// <summary>One tile, then the folded residual over the outputs it wrote (still in this core's cache).</summary>
+    private void RunTile(int tile, float* source, float* y, float* scratch)
+    {
+        Conv.RunTile(tile, source, y, scratch);
+        if (residualRuns is null) return;
+        Conv.TileOutputs(tile, out int n, out int m0, out int m1, out int p0, out int p1);
+        nint plane = Conv.Layout.OutHeight * Conv.Layout.OutWidth;
+        nint at = ((nint)n * (Y.Length / Conv.Layout.Batch / plane) + m0) * plane + p0;
+        for (int m = m0; m < m1; m++, at += plane) residualRuns.Apply(y + at, runResidual + at, p1 - p0);
     }
 }

@@ -157,6 +157,20 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         TransposeOut(tileScratch, ldc, yGroup + p0, strip0 * nr, Math.Min(strip1 * nr, groupOut), p1 - p0);
     }
 
+    public void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1)
+    {
+        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
+        int block = rest % Blocks;
+        rest /= Blocks;
+        int g = rest % Layout.Group;
+        n = rest / Layout.Group;
+        int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
+        m0 = g * groupOut + strip0 * kernel.Columns;
+        m1 = g * groupOut + Math.Min(strip1 * kernel.Columns, groupOut);
+        p0 = block * blockPanels * kernel.PixelRows;
+        p1 = Math.Min(p0 + blockPanels * kernel.PixelRows, outPlane);
+    }
+
     /// <summary>
     /// Copies the block's real pixels, rows of <paramref name="scratch"/> (channels [m0, m1) of the tile, starting at
     /// its channel strip0·NR), into the channel planes at <paramref name="to"/>: by 8×8 (4×4 on 128-bit hardware)

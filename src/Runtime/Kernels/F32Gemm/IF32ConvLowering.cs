@@ -16,6 +16,13 @@ public unsafe interface IF32ConvLowering
     /// <summary>One tile; <paramref name="source"/> is <see cref="ConvPhaseLayout.Source"/> of X, y the NCHW output.</summary>
     void RunTile(int tile, float* source, float* y, float* scratch);
 
+    /// <summary>
+    /// What <see cref="RunTile"/> writes: image <paramref name="n"/>, output channels [<paramref name="m0"/>,
+    /// <paramref name="m1"/>) of the layer, pixels [<paramref name="p0"/>, <paramref name="p1"/>) of each of their
+    /// planes; the tiles of a layer cover its output once. Where a folded residual Add is applied, tile by tile.
+    /// </summary>
+    void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1);
+
     /// <summary>Stages X and runs every tile on the calling thread with <paramref name="scratch"/>
     /// (<see cref="ScratchLength"/> floats). Allocates nothing.</summary>
     void Run(float* x, float* y, float* scratch)

@@ -4,18 +4,24 @@ using Cnnrt.Operators;
 
 namespace Cnnrt.Kernels.F32Vector;
 
-/// <summary>Builds a step from a kernel generic over the vector width; implemented by each fast operator's factory.</summary>
-public interface IVectorStepFactory
+/// <summary>Builds something (a step, a kernel object) from code generic over the vector width.</summary>
+public interface IVectorFactory<out TResult> where TResult : class
 {
-    Step? Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct;
+    TResult? Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct;
 }
 
-/// <summary>Builds a step from a kernel generic over the vector width and an activation applied at the store.</summary>
-public interface IActivatedStepFactory
+/// <summary>Builds something from code generic over the vector width and an activation applied at the store.</summary>
+public interface IActivatedFactory<out TResult> where TResult : class
 {
-    Step? Create<V, TVec, TAct>(TAct activation)
+    TResult? Create<V, TVec, TAct>(TAct activation)
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation;
 }
+
+/// <summary>Builds a step from a kernel generic over the vector width; implemented by each fast operator's factory.</summary>
+public interface IVectorStepFactory : IVectorFactory<Step>;
+
+/// <summary>Builds a step from a kernel generic over the vector width and an activation applied at the store.</summary>
+public interface IActivatedStepFactory : IActivatedFactory<Step>;
 
 /// <summary>
 /// Turns the plan's <see cref="KernelIsa"/> (and activation) into the type arguments of a generic kernel, once, at plan
@@ -23,7 +29,16 @@ public interface IActivatedStepFactory
 /// </summary>
 public static class VectorDispatch
 {
-    public static Step? Create<TFactory>(KernelIsa isa, TFactory factory) where TFactory : IVectorStepFactory => isa switch
+    public static Step? Create<TFactory>(KernelIsa isa, TFactory factory) where TFactory : IVectorStepFactory =>
+        Build<Step, TFactory>(isa, factory);
+
+    /// <summary>With a Conv/Gemm's fused activation.</summary>
+    public static Step? Create<TFactory>(KernelIsa isa, FusedActivation activation, TFactory factory) where TFactory : IActivatedStepFactory =>
+        Build<Step, TFactory>(isa, activation, factory);
+
+    /// <summary>What <paramref name="factory"/> builds on <paramref name="isa"/>'s vectors; null on the reference path.</summary>
+    public static TResult? Build<TResult, TFactory>(KernelIsa isa, TFactory factory)
+        where TResult : class where TFactory : IVectorFactory<TResult> => isa switch
     {
         KernelIsa.Vector128 => factory.Create<F32Vector128, Vector128<float>>(),
         KernelIsa.Avx2 => factory.Create<F32Vector256, Vector256<float>>(),
@@ -31,9 +46,11 @@ public static class VectorDispatch
         _ => null,
     };
 
-    /// <summary>With a Conv/Gemm's fused activation.</summary>
-    public static Step? Create<TFactory>(KernelIsa isa, FusedActivation activation, TFactory factory) where TFactory : IActivatedStepFactory =>
-        Create(isa, new Fused<TFactory>(activation, factory));
+    /// <summary>What <paramref name="factory"/> builds with <paramref name="activation"/>; null on the reference path
+    /// and for activations without a vector form.</summary>
+    public static TResult? Build<TResult, TFactory>(KernelIsa isa, FusedActivation activation, TFactory factory)
+        where TResult : class where TFactory : IActivatedFactory<TResult> =>
+        Build<TResult, Fused<TResult, TFactory>>(isa, new Fused<TResult, TFactory>(activation, factory));
 
     /// <summary>
     /// With the activation a standalone unary operator computes (its reference operator struct, attributes included);
@@ -43,9 +60,10 @@ public static class VectorDispatch
         where TFactory : IActivatedStepFactory where TOp : struct, IUnaryOp<float> =>
         Create(isa, new Unary<TFactory>(op, factory));
 
-    private readonly struct Fused<TFactory>(FusedActivation a, TFactory f) : IVectorStepFactory where TFactory : IActivatedStepFactory
+    private readonly struct Fused<TResult, TFactory>(FusedActivation a, TFactory f) : IVectorFactory<TResult>
+        where TResult : class where TFactory : IActivatedFactory<TResult>
     {
-        public Step? Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct => a.Kind switch
+        public TResult? Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct => a.Kind switch
         {
             ActivationKind.None => f.Create<V, TVec, IdentityActivation>(default),
             ActivationKind.Relu => f.Create<V, TVec, ReluActivation>(default),

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.F32Gemm;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Operators;
@@ -42,6 +43,10 @@ public sealed unsafe class F32WinogradConv
     // transform reads or writes for one group of tiles do not all map to the same L1 set (plain power-of-two
     // strides alias every 4 KB).
     private readonly nint vPointStride, mPointStride;
+    // Floats per row of the zero-bordered input window TransformInput gathers from.
+    private readonly int windowWidth;
+    // Where that window starts in a thread's scratch, from the gather buffer: past gather, column pass and output tile.
+    private int WindowOffset => (Points + 24 + 16) * lanes;
     private const int PointSkew = 16;
     private readonly AlignedFloats packedU, packedBias;
     private readonly PinnedOffsets rowOffsets;
@@ -85,7 +90,12 @@ public sealed unsafe class F32WinogradConv
         rowOffsets = new PinnedOffsets(offsets);
         vPointStride = (nint)channels * BlockColumns + PointSkew;
         mPointStride = (nint)mPadded * BlockColumns + PointSkew;
-        ScratchLength = (int)(Points * (vPointStride + mPointStride)) + (Points + 24 + 16) * lanes;
+        // The input window of a block: the tile rows it spans (at most one more than its tiles fill), 4 rows each, and
+        // the 2 rows below; as wide as the tiles reach (the left padding included).
+        int tilesHigh = (outHeight + 3) / 4;
+        int windowTileRows = Math.Min(tilesHigh, (BlockTiles + tilesWide - 2) / tilesWide + 1);
+        windowWidth = tilesWide * 4 + 2;
+        ScratchLength = (int)(Points * (vPointStride + mPointStride)) + WindowOffset + (windowTileRows * 4 + 2) * windowWidth;
 
         // U_ξ at [ξ][panel][c][r]: row r of the panel's MR output channels, zero past the last.
         packedU = new AlignedFloats((long)Points * mPadded * channels);
@@ -173,7 +183,10 @@ public sealed unsafe class F32WinogradConv
     /// <param name="sharedInput">Null: the tile transforms its block's input itself; otherwise the buffer
     /// <see cref="RunInputTask"/> filled.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void RunTile(int tile, float* x, float* y, float* scratch, float* sharedInput = null)
+    /// <param name="residual">With <paramref name="residualRuns"/>: a residual Add the planner folded into this Conv
+    /// (same shape as y), applied to each channel's outputs as soon as they are written, while they are in L1.</param>
+    public void RunTile(int tile, float* x, float* y, float* scratch, float* sharedInput = null, float* residual = null,
+        ResidualRuns? residualRuns = null)
     {
         int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
         int block = rest % Blocks, n = rest / Blocks;
@@ -218,23 +231,67 @@ public sealed unsafe class F32WinogradConv
                     if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
                 }
             }
+            if (residualRuns is not null) ApplyResidual(n, m, t0, t0 + count, y, residual, residualRuns);
         }
     }
 
-    /// <summary>V of channels [c0, c1) of one tile block: gathered <c>lanes</c> tiles at a time, then transformed.</summary>
+    /// <summary>
+    /// y = f(y + r) over what <see cref="RunTile"/> wrote of channel <paramref name="m"/> for tiles [t0, t1): 4-row
+    /// bands of the output plane, as few runs as the output allows (rows the block covers whole are one run; a
+    /// 14-wide row alone is less than a vector).
+    /// </summary>
+    private void ApplyResidual(int n, int m, int t0, int t1, float* y, float* r, ResidualRuns runs)
+    {
+        nint runStart = ((nint)n * outChannels + m) * outHeight * outWidth, runLength = 0;
+        for (int ty = t0 / tilesWide; ty * tilesWide < t1; ty++)
+        {
+            int x0 = Math.Max(t0 - ty * tilesWide, 0) * 4, x1 = Math.Min(Math.Min(t1 - ty * tilesWide, tilesWide) * 4, outWidth);
+            for (int oy = ty * 4; oy < Math.Min(ty * 4 + 4, outHeight); oy++)
+            {
+                nint at = ((nint)n * outChannels + m) * outHeight * outWidth + (nint)oy * outWidth + x0;
+                if (at != runStart + runLength)
+                {
+                    if (runLength > 0) runs.Apply(y + runStart, r + runStart, (int)runLength);
+                    (runStart, runLength) = (at, 0);
+                }
+                runLength += x1 - x0;
+            }
+        }
+        if (runLength > 0) runs.Apply(y + runStart, r + runStart, (int)runLength);
+    }
+
+    /// <summary>
+    /// V of channels [c0, c1) of one tile block. Per channel, the input rows the block's tiles read are first copied
+    /// into a zero-bordered window (<see cref="windowWidth"/> wide, the padding included), so that every tile's 6×6
+    /// window lies inside it; tiles are then gathered <c>lanes</c> at a time and transformed. Gathering straight from
+    /// the image took a bounds-checked path for every tile at its border (a quarter of 56×56's tiles, half of 28×28's,
+    /// three quarters of 14×14's) and for the padding lanes, and the gather was 40% of a 56×56 layer.
+    /// </summary>
     private void TransformInput(int n, int block, int c0, int c1, float* x, float* v, float* gather)
     {
         int t0 = block * BlockTiles, count = Math.Min(BlockTiles, tilesPerImage - t0);
         int columns = F32ConvGemm.RoundUp(count, kernel.Columns);
+        int ty0 = t0 / tilesWide, windowRows = ((t0 + count - 1) / tilesWide - ty0 + 1) * 4 + 2;
+        int firstRow = ty0 * 4 - padTop;
+        float* window = gather + WindowOffset;
         for (int c = c0; c < c1; c++)
         {
             float* plane = x + ((nint)n * channels + c) * inHeight * inWidth;
-            int ty = t0 / tilesWide, tx = t0 % tilesWide;
+            // Columns outside [padLeft, padLeft + inWidth) are never written: they stay zero.
+            for (int r = 0; r < windowRows; r++)
+            {
+                var row = new Span<float>(window + (nint)r * windowWidth + padLeft, inWidth);
+                int iy = firstRow + r;
+                if ((uint)iy < (uint)inHeight) new ReadOnlySpan<float>(plane + (nint)iy * inWidth, inWidth).CopyTo(row);
+                else row.Clear();
+            }
+            int ty = ty0, tx = t0 % tilesWide;
             for (int g = 0; g < columns; g += lanes)
             {
-                for (int l = 0; l < lanes; l++)
+                // Lanes past the block's last tile keep what they held: their columns of V are never stored.
+                for (int l = 0; l < lanes && g + l < count; l++)
                 {
-                    Gather(plane, ty * 4 - padTop, tx * 4 - padLeft, g + l < count, gather + l);
+                    Gather(window + (nint)(ty - ty0) * 4 * windowWidth + tx * 4, gather + l);
                     if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
                 }
                 inputTransform(gather, v + (nint)c * BlockColumns + g, vPointStride);
@@ -242,28 +299,16 @@ public sealed unsafe class F32WinogradConv
         }
     }
 
-    /// <summary>Copies the 6×6 input window at (<paramref name="y0"/>, <paramref name="x0"/>) (zeros outside the image,
-    /// all zeros for a column past the block's last tile) into lane 0 of <paramref name="to"/>.</summary>
+    /// <summary>Copies the 6×6 window at <paramref name="from"/> (rows <see cref="windowWidth"/> apart) into lane 0 of
+    /// <paramref name="to"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Gather(float* plane, int y0, int x0, bool real, float* to)
+    private void Gather(float* from, float* to)
     {
         nint n = lanes;
-        if (real && y0 >= 0 && x0 >= 0 && y0 + 6 <= inHeight && x0 + 6 <= inWidth)
+        for (int r = 0; r < 6; r++, from += windowWidth, to += 6 * n)
         {
-            float* from = plane + (nint)y0 * inWidth + x0;
-            for (int r = 0; r < 6; r++, from += inWidth, to += 6 * n)
-            {
-                to[0] = from[0]; to[n] = from[1]; to[2 * n] = from[2];
-                to[3 * n] = from[3]; to[4 * n] = from[4]; to[5 * n] = from[5];
-            }
-            return;
-        }
-        for (int r = 0; r < 6; r++)
-        for (int s = 0; s < 6; s++)
-        {
-            int iy = y0 + r, ix = x0 + s;
-            bool inside = real && (uint)iy < (uint)inHeight && (uint)ix < (uint)inWidth;
-            to[(r * 6 + s) * n] = inside ? plane[(nint)iy * inWidth + ix] : 0f;
+            to[0] = from[0]; to[n] = from[1]; to[2 * n] = from[2];
+            to[3 * n] = from[3]; to[4 * n] = from[4]; to[5 * n] = from[5];
         }
     }
 

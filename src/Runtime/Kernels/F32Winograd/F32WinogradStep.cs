@@ -1,3 +1,4 @@
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.F32Gemm;
 using Cnnrt.Operators;
 using Cnnrt.Threading;
@@ -20,13 +21,20 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     private readonly AlignedFloats? sharedInput;
     // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
     private bool transformingInput;
-    private float* runX, runY;
+    private float* runX, runY, runResidual;
+    // A residual Add the planner folded into this Conv (see ResidualAdd): applied to each channel's outputs of a tile
+    // as soon as they are written, by the thread that computed them.
+    private readonly Slot residual;
+    private readonly ResidualRuns? residualRuns;
 
-    public F32WinogradStep(F32WinogradConv conv, Slot x, Slot y, WorkerPool? pool = null)
+    public F32WinogradStep(F32WinogradConv conv, Slot x, Slot y, WorkerPool? pool = null, Slot residual = default,
+        ResidualRuns? residualRuns = null)
     {
         Conv = conv;
         X = x;
         Y = y;
+        this.residual = residual;
+        this.residualRuns = residual.IsEmpty ? null : residualRuns ?? throw new ArgumentNullException(nameof(residualRuns));
         if (pool is { Threads: > 1 }) this.pool = pool;
         threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
         if (this.pool is not null && conv.ChannelBlocks > 1) sharedInput = new AlignedFloats(conv.SharedInputLength);
@@ -43,24 +51,26 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     /// <param name="scratchFloats">Target floats of one tile block's V and M; tests shrink it to get many blocks.</param>
     public static F32WinogradStep Create(KernelIsa isa, string nodeName, string opType, Slot x, Slot y, int batch,
         int channels, int outChannels, Reference.SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        FusedActivation activation, WorkerPool? pool = null, int scratchFloats = F32WinogradConv.DefaultScratchFloats)
+        FusedActivation activation, WorkerPool? pool = null, int scratchFloats = F32WinogradConv.DefaultScratchFloats,
+        Slot residual = default, ResidualRuns? residualRuns = null)
     {
         var conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats);
         if (pool is { Threads: > 1 } && conv.TileCount < TilesPerThread * pool.Threads)
             conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats,
                 (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount);
-        return new F32WinogradStep(conv, x, y, pool) { NodeName = nodeName, OpType = opType };
+        return new F32WinogradStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
     }
 
     public override void Run()
     {
         if (X.Length == 0 || Y.Length == 0) return;
-        fixed (float* x = X.Buffer, y = Y.Buffer)
+        fixed (float* x = X.Buffer, y = Y.Buffer, r = residual.Buffer)
         {
+            runResidual = r + residual.Offset;
             if (pool is null)
             {
                 float* scratch = threadScratch[0].Pointer;
-                for (int t = 0; t < Conv.TileCount; t++) Conv.RunTile(t, x + X.Offset, y + Y.Offset, scratch);
+                for (int t = 0; t < Conv.TileCount; t++) RunTile(t, x + X.Offset, y + Y.Offset, scratch, null);
                 return;
             }
             // The arrays stay pinned while the pool runs: Run returns inside this fixed block.
@@ -79,6 +89,9 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     public void Execute(int task, int thread)
     {
         if (transformingInput) Conv.RunInputTask(task, runX, sharedInput!.Pointer, threadScratch[thread].Pointer);
-        else Conv.RunTile(task, runX, runY, threadScratch[thread].Pointer, sharedInput is null ? null : sharedInput.Pointer);
+        else RunTile(task, runX, runY, threadScratch[thread].Pointer, sharedInput is null ? null : sharedInput.Pointer);
     }
+
+    private void RunTile(int tile, float* x, float* y, float* scratch, float* shared) =>
+        Conv.RunTile(tile, x, y, scratch, shared, runResidual, residualRuns);
 }

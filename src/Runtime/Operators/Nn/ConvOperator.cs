@@ -1,6 +1,7 @@
 using Cnnrt.Graph;
 using Cnnrt.Kernels;
 using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.F32Winograd;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
@@ -70,8 +71,24 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         return window.Resolve(x.Shape.AsSpan(2), kernel);
     }
 
+    /// <summary>Whether the planner may fold a residual Add after this Conv into it: not when it already applies an
+    /// activation, which would then come before the Add.</summary>
+    public bool CanTakeResidual => activation.Kind == ActivationKind.None;
+
+    /// <summary>The GEMM and Winograd steps apply a folded residual tile by tile; the others (depthwise, the reference)
+    /// over their whole output once done.</summary>
     public override Step CreateStep(StepContext context)
     {
+        var step = CreateConvStep(context);
+        return context.Residual is { } residual && step is not (F32ConvGemmStep or F32WinogradStep)
+            ? new ResidualEpilogue(context.Isa, step, context.Outputs[0], residual, context.Pool) { NodeName = step.NodeName, OpType = step.OpType }
+            : step;
+    }
+
+    private Step CreateConvStep(StepContext context)
+    {
+        var residual = context.Residual is { } fold ? fold.Values : default;
+        var residualRuns = context.Residual is { } r ? ResidualRuns.For(context.Isa, r.Activation) : null;
         if (Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise) return depthwise;
         var geometry = ResolveWindow(context.InputInfos);
         var x = context.InputInfos[0]!;
@@ -81,12 +98,13 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         if (context.Isa != KernelIsa.Reference && constantWeights
             && WinogradPolicy.Chooses(geometry, group, x.Shape[1], w.Shape[0], WinogradPolicy.Columns(context.Isa), WinogradPolicy.Mode))
             return F32WinogradStep.Create(context.Isa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
-                x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool);
+                x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool,
+                residual: residual, residualRuns: residualRuns);
         if (context.Isa != KernelIsa.Reference
             && F32ConvGemmStep.Handles(geometry, x.Shape[1], w.Shape[0], group, w.IsConstant && (b is null || b.IsConstant)))
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
                 context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
-                w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool);
+                w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, residual: residual, residualRuns: residualRuns);
         return new ConvStep
         {
             NodeName = Node.Name, OpType = Node.OpType,
