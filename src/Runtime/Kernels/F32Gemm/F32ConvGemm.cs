@@ -140,6 +140,11 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     public int ScratchLength { get; }
     public int TileCount => Layout.Batch * Layout.Group * Blocks * ChannelBlocks;
 
+    /// <summary>Whether tiles compute into a block of partial sums that is then copied out (<see cref="Compact"/>):
+    /// virtual columns to drop, and neither <see cref="DirectRows"/> nor an in-place layout.</summary>
+    public static bool Compacts(F32GemmKernel kernel, ConvPhaseLayout layout, int kBlock) =>
+        layout.PhaseCols != layout.OutWidth && !(EvenBlock(layout.K, kBlock) == layout.K && layout.OutWidth >= kernel.Columns);
+
     /// <summary>Multiply-adds issued per image, padding included: what the choice between lowerings compares.</summary>
     public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
         (long)RoundUp(layout.VirtualColumns, kernel.Columns) * kernel.ComputedRows(groupOut) * layout.K * layout.Group;

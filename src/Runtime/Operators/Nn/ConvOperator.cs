@@ -87,8 +87,8 @@ public sealed class ConvOperator : Operator, IWindowedOperator
 
     private Step CreateConvStep(StepContext context)
     {
-        var residual = context.Residual is { } fold ? fold.Values : default;
-        var residualRuns = context.Residual is { } r ? ResidualRuns.For(context.Isa, r.Activation) : null;
+        var residual = context.Residual?.Values ?? default;
+        var residualRuns = context.Residual is { } fold ? ResidualRuns.For(context.Isa, fold.Activation) : null;
         if (Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise) return depthwise;
         var geometry = ResolveWindow(context.InputInfos);
         var x = context.InputInfos[0]!;
