@@ -163,10 +163,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
-        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
-        int block = rest % Blocks;
-        rest /= Blocks;
-        int g = rest % Layout.Group, n = rest / Layout.Group;
+        var (n, g, block, channelBlock) = ConvTile.Of(tile, ChannelBlocks, Blocks, Layout.Group);
         int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
         int nr = kernel.Columns, mr = kernel.Rows, k = Layout.K;
         int q0 = block * BlockColumns;
@@ -235,11 +232,7 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
 
     public void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1)
     {
-        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
-        int block = rest % Blocks;
-        rest /= Blocks;
-        int g = rest % Layout.Group;
-        n = rest / Layout.Group;
+        (n, int g, int block, int channelBlock) = ConvTile.Of(tile, ChannelBlocks, Blocks, Layout.Group);
         int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
         m0 = g * groupOut + panel0 * kernel.Rows;
         m1 = g * groupOut + Math.Min(panel1 * kernel.Rows, groupOut);

@@ -114,10 +114,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
-        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
-        int block = rest % Blocks;
-        rest /= Blocks;
-        int g = rest % Layout.Group, n = rest / Layout.Group;
+        var (n, g, block, channelBlock) = ConvTile.Of(tile, ChannelBlocks, Blocks, Layout.Group);
         int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
         int nr = kernel.Columns, pr = kernel.PixelRows, k = Layout.K;
         int panel0 = block * blockPanels, panels = Math.Min(blockPanels, pixelPanels - panel0);
@@ -159,11 +156,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
 
     public void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1)
     {
-        int channelBlock = tile % ChannelBlocks, rest = tile / ChannelBlocks;
-        int block = rest % Blocks;
-        rest /= Blocks;
-        int g = rest % Layout.Group;
-        n = rest / Layout.Group;
+        (n, int g, int block, int channelBlock) = ConvTile.Of(tile, ChannelBlocks, Blocks, Layout.Group);
         int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
         m0 = g * groupOut + strip0 * kernel.Columns;
         m1 = g * groupOut + Math.Min(strip1 * kernel.Columns, groupOut);
