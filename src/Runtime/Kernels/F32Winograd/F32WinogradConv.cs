@@ -156,6 +156,14 @@ public sealed unsafe class F32WinogradConv
     public int BlockColumns { get; }
     public int Blocks { get; }
     public int ChannelBlocks { get; }
+    /// <summary>MR-row panels of output channels: the most channel blocks tiles can be split into.</summary>
+    public int Panels => panels;
+    /// <summary>The channel blocks that <paramref name="requested"/> yields (equal blocks of whole panels).</summary>
+    public int ChannelBlocksFor(int requested)
+    {
+        int per = (panels + Math.Max(1, requested) - 1) / Math.Max(1, requested);
+        return (panels + per - 1) / per;
+    }
     public int ScratchLength { get; }
     public int TileCount => batch * Blocks * ChannelBlocks;
     /// <summary>

@@ -12,8 +12,14 @@ namespace Cnnrt.Kernels.F32Winograd;
 /// </summary>
 public sealed unsafe class F32WinogradStep : Step, IParallelWork
 {
-    /// <summary>Tiles per thread to aim for: enough that a thread slowed by the other core's work is evened out.</summary>
-    private const int TilesPerThread = 4;
+    /// <summary>
+    /// What splitting a tile block's output channels costs, as a factor on the layer's time: the input transform then
+    /// runs as a phase of its own (one more barrier) into a V of every block (2 MB for ResNet-18's 56×56 layers, past
+    /// L2), which the tiles read back. Fitted on ResNet-18 at 2 threads: its 56×56 layers (7 blocks) split into 2
+    /// channel blocks and its 28×28 ones (2 blocks) into 4, as a rule of 4 tiles per thread had them, ran the model
+    /// 12.1–14.4 ms (medians 12.4–14.4); unsplit, 11.1–13.2 (11.3–14.3), five alternating rounds.
+    /// </summary>
+    private const double ChannelSplitCost = 1.15;
 
     private readonly WorkerPool? pool;
     private readonly AlignedFloats[] threadScratch;
@@ -45,8 +51,9 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     public Slot Y { get; }
 
     /// <summary>
-    /// The step on <paramref name="isa"/>'s vectors, splitting output channels too when a pool would otherwise get
-    /// fewer than <see cref="TilesPerThread"/> tiles per thread (small images).
+    /// The step on <paramref name="isa"/>'s vectors. With a pool, output channels are split too when that shortens the
+    /// layer: the busiest thread's share of tiles, ⌈T/threads⌉/T, against <see cref="ChannelSplitCost"/> for a split
+    /// (14×14 layers, one tile block, split; 56×56 on 2 threads, 7 blocks, not: 4 of 7 against 7 of 14 × 1.15).
     /// </summary>
     /// <param name="scratchFloats">Target floats of one tile block's V and M; tests shrink it to get many blocks.</param>
     public static F32WinogradStep Create(KernelIsa isa, string nodeName, string opType, Slot x, Slot y, int batch,
@@ -55,10 +62,26 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
         Slot residual = default, ResidualRuns? residualRuns = null)
     {
         var conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats);
-        if (pool is { Threads: > 1 } && conv.TileCount < TilesPerThread * pool.Threads)
-            conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats,
-                (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount);
+        if (pool is { Threads: > 1 } && BestChannelBlocks(conv, pool.Threads) is > 1 and int blocks)
+            conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, blocks);
         return new F32WinogradStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
+    }
+
+    /// <summary>The channel-block count (1 = no split) with the least estimated time on <paramref name="threads"/>.</summary>
+    internal static int BestChannelBlocks(F32WinogradConv unsplit, int threads)
+    {
+        double Cost(int blocks)
+        {
+            int tiles = unsplit.TileCount * blocks;
+            return (double)((tiles + threads - 1) / threads) / tiles * (blocks > 1 ? ChannelSplitCost : 1);
+        }
+        int best = 1;
+        for (int requested = 2; requested <= unsplit.Panels; requested++)
+        {
+            int blocks = unsplit.ChannelBlocksFor(requested);
+            if (Cost(blocks) < Cost(best) - 1e-12) best = blocks;
+        }
+        return best;
     }
 
     public override void Run()

@@ -192,4 +192,25 @@ public class WinogradConvTests
             Assert.IsNotType<F32WinogradStep>(runtimeWeights);
         }
     }
+
+    [Fact]
+    public void ThreadsSplitOutputChannelsOnlyWhereThatShortensTheLayer()
+    {
+        F32WinogradConv Unsplit(int channels, int size)
+        {
+            var geometry = PaddingMath.Resolve([size, size], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
+            return F32WinogradConv.For(KernelIsa.Avx512, 1, channels, channels, geometry, new float[channels * channels * 9], [], FusedActivation.None);
+        }
+        // ResNet-18 on AVX-512 (32-tile blocks): 56×56 is 7 blocks, 28×28 two, 14×14 one.
+        var (r56, r28, r14) = (Unsplit(64, 56), Unsplit(128, 28), Unsplit(256, 14));
+        Assert.Equal((7, 2, 1), (r56.TileCount, r28.TileCount, r14.TileCount));
+        // Two threads: 4 of 7 blocks beats 7 of 14 with the split's cost; 2 blocks are 1 each; 1 block must split.
+        Assert.Equal(1, F32WinogradStep.BestChannelBlocks(r56, 2));
+        Assert.Equal(1, F32WinogradStep.BestChannelBlocks(r28, 2));
+        Assert.Equal(2, F32WinogradStep.BestChannelBlocks(r14, 2));
+        // Sixteen threads: every layer splits, into whole panels (64 channels are 6 panels of 12).
+        int split = F32WinogradStep.BestChannelBlocks(r56, 16);
+        Assert.InRange(split, 2, r56.Panels);
+        Assert.Equal(split, r56.ChannelBlocksFor(split));
+    }
 }
