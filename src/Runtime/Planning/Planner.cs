@@ -121,6 +121,10 @@ public static class Planner
         var (blocks, skippedConcats) = ConcatElision.Find(g, layers, infos);
         // And the Convs that take in the residual Add (and activation) after them write into that node's output.
         var (residuals, skippedResiduals, storedIn) = ResidualFusion.Find(g, layers, infos, blocks.Keys.ToHashSet(StringComparer.Ordinal));
+        // Both kinds of value live in another value's storage, at an offset (0 for the folded Conv's).
+        var placedIn = new Dictionary<string, (string Owner, int Offset)>(StringComparer.Ordinal);
+        foreach (var (value, block) in blocks) placedIn[value] = (block.Concat, block.Offset);
+        foreach (var (value, owner) in storedIn) placedIn[value] = (owner, 0);
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var offsetOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var requests = new List<(int Size, int First, int Last)>();
@@ -155,17 +159,11 @@ public static class Planner
                     if (offsetOf.TryGetValue(node.Inputs[0], out int at)) offsetOf[o] = at;
                     Touch(o, k);
                 }
-                else if (blocks.TryGetValue(o, out var block))
+                else if (placedIn.TryGetValue(o, out var place))
                 {
-                    // The first block written creates the Concat's storage, whose lifetime starts here.
-                    storageOf[o] = storageOf.TryGetValue(block.Concat, out int whole) ? whole : NewStorage(block.Concat, k);
-                    offsetOf[o] = block.Offset;
-                    Touch(o, k);
-                }
-                else if (storedIn.TryGetValue(o, out string? owner))
-                {
-                    // The first value written (the Conv's) creates the owner's storage, whose lifetime starts here.
-                    storageOf[o] = storageOf.TryGetValue(owner, out int whole) ? whole : NewStorage(owner, k);
+                    // The first value written into the owner's storage creates it; its lifetime starts here.
+                    storageOf[o] = storageOf.TryGetValue(place.Owner, out int whole) ? whole : NewStorage(place.Owner, k);
+                    offsetOf[o] = place.Offset;
                     Touch(o, k);
                 }
                 else if (!storageOf.ContainsKey(o)) NewStorage(o, k);

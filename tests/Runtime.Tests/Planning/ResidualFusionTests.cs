@@ -122,15 +122,7 @@ public class ResidualFusionTests
                     Assert.True(skipped.Contains(name) == step is SkippedStep, $"{variant}: {name} skipped = {step is SkippedStep}");
             if (variant == "winograd" && isa != KernelIsa.Reference)
                 Assert.IsType<F32WinogradStep>(steps.Single(s => s.NodeName == "conv2"));
-            x.Floats.CopyTo(session.Input(0));
-            session.Run();
-            for (int i = 0; i < session.OutputCount; i++)
-            {
-                var e = expected[session.OutputName(i)].Floats;
-                var a = session.Output(i);
-                if (isa == KernelIsa.Reference) Assert.Equal(e, a.ToArray());
-                else AssertClose(e, a, 1e-4f, 1e-4f);
-            }
+            PlanOutputs.AssertMatch(session, x, expected, isa, 1e-4f);
         }
         // On the reference path every Conv that took a residual is wrapped in the whole-output epilogue: exactly the
         // folded one.

@@ -67,9 +67,9 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         paddedColumns = RoundUp(layout.VirtualColumns, nr);
         mPadded = RoundUp(groupOut, mr);
         panels = mPadded / mr;
-        InPlace = layout.PhaseCols == layout.OutWidth;
+        InPlace = StoresInPlace(layout);
         KBlock = EvenBlock(k, kBlock);
-        DirectRows = !InPlace && KBlock == k && layout.OutWidth >= nr;
+        DirectRows = StoresDirectRows(kernel, layout, KBlock);
         PacksB = Packs(kernel, layout, groupOut);
         int strips = InPlace || DirectRows ? int.MaxValue : scratchFloats / (mPadded * nr);
         if (PacksB) strips = Math.Min(strips, PackFloats / (KBlock * nr));
@@ -143,7 +143,12 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     /// <summary>Whether tiles compute into a block of partial sums that is then copied out (<see cref="Compact"/>):
     /// virtual columns to drop, and neither <see cref="DirectRows"/> nor an in-place layout.</summary>
     public static bool Compacts(F32GemmKernel kernel, ConvPhaseLayout layout, int kBlock) =>
-        layout.PhaseCols != layout.OutWidth && !(EvenBlock(layout.K, kBlock) == layout.K && layout.OutWidth >= kernel.Columns);
+        !StoresInPlace(layout) && !StoresDirectRows(kernel, layout, EvenBlock(layout.K, kBlock));
+
+    private static bool StoresInPlace(ConvPhaseLayout layout) => layout.PhaseCols == layout.OutWidth;
+
+    private static bool StoresDirectRows(F32GemmKernel kernel, ConvPhaseLayout layout, int evenKBlock) =>
+        !StoresInPlace(layout) && evenKBlock == layout.K && layout.OutWidth >= kernel.Columns;
 
     /// <summary>Multiply-adds issued per image, padding included: what the choice between lowerings compares.</summary>
     public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>

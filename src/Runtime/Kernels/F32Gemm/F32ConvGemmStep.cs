@@ -59,6 +59,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     // the tile is done, by the thread that computed them.
     private readonly Slot residual;
     private readonly ResidualRuns? residualRuns;
+    // Floats per output plane, and per image of Y: where a tile's outputs start.
+    private readonly nint outPlane, outImage;
 
     public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y, WorkerPool? pool = null, Slot residual = default,
         ResidualRuns? residualRuns = null)
@@ -68,6 +70,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         Y = y;
         this.residual = residual;
         this.residualRuns = residual.IsEmpty ? null : residualRuns ?? throw new ArgumentNullException(nameof(residualRuns));
+        outPlane = (nint)conv.Layout.OutHeight * conv.Layout.OutWidth;
+        outImage = y.Length / conv.Layout.Batch;
         if (pool is { Threads: > 1 }) this.pool = pool;
         threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
         int row = Math.Max(1, conv.Layout.StageCount * conv.Layout.Width);
@@ -203,8 +207,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         Conv.RunTile(tile, source, y, scratch);
         if (residualRuns is null) return;
         Conv.TileOutputs(tile, out int n, out int m0, out int m1, out int p0, out int p1);
-        nint plane = Conv.Layout.OutHeight * Conv.Layout.OutWidth;
-        nint at = ((nint)n * (Y.Length / Conv.Layout.Batch / plane) + m0) * plane + p0;
-        for (int m = m0; m < m1; m++, at += plane) residualRuns.Apply(y + at, runResidual + at, p1 - p0);
+        nint at = n * outImage + m0 * outPlane + p0;
+        for (int m = m0; m < m1; m++, at += outPlane) residualRuns.Apply(y + at, runResidual + at, p1 - p0);
     }
 }

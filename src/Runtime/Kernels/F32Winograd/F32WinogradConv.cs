@@ -250,13 +250,13 @@ public sealed unsafe class F32WinogradConv
     /// </summary>
     private void ApplyResidual(int n, int m, int t0, int t1, float* y, float* r, ResidualRuns runs)
     {
-        nint runStart = ((nint)n * outChannels + m) * outHeight * outWidth, runLength = 0;
+        nint plane = ((nint)n * outChannels + m) * outHeight * outWidth, runStart = plane, runLength = 0;
         for (int ty = t0 / tilesWide; ty * tilesWide < t1; ty++)
         {
             int x0 = Math.Max(t0 - ty * tilesWide, 0) * 4, x1 = Math.Min(Math.Min(t1 - ty * tilesWide, tilesWide) * 4, outWidth);
             for (int oy = ty * 4; oy < Math.Min(ty * 4 + 4, outHeight); oy++)
             {
-                nint at = ((nint)n * outChannels + m) * outHeight * outWidth + (nint)oy * outWidth + x0;
+                nint at = plane + (nint)oy * outWidth + x0;
                 if (at != runStart + runLength)
                 {
                     if (runLength > 0) runs.Apply(y + runStart, r + runStart, (int)runLength);

@@ -75,45 +75,44 @@ public sealed class ConvOperator : Operator, IWindowedOperator
     /// activation, which would then come before the Add.</summary>
     public bool CanTakeResidual => activation.Kind == ActivationKind.None;
 
-    /// <summary>The GEMM and Winograd steps apply a folded residual tile by tile; the others (depthwise, the reference)
-    /// over their whole output once done.</summary>
+    /// <summary>The GEMM and Winograd steps apply a folded residual (<see cref="StepContext.Residual"/>) tile by tile;
+    /// the depthwise and reference steps are followed by it over their whole output (<see cref="WithResidual"/>).</summary>
     public override Step CreateStep(StepContext context)
     {
-        var step = CreateConvStep(context);
-        return context.Residual is { } residual && step is not (F32ConvGemmStep or F32WinogradStep)
-            ? new ResidualEpilogue(context.Isa, step, context.Outputs[0], residual, context.Pool) { NodeName = step.NodeName, OpType = step.OpType }
-            : step;
-    }
-
-    private Step CreateConvStep(StepContext context)
-    {
-        var residual = context.Residual?.Values ?? default;
-        var residualRuns = context.Residual is { } fold ? ResidualRuns.For(context.Isa, fold.Activation) : null;
-        if (Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise) return depthwise;
+        if (Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise)
+            return WithResidual(depthwise, context);
         var geometry = ResolveWindow(context.InputInfos);
         var x = context.InputInfos[0]!;
         var w = context.InputInfos[1]!;
         var b = context.InputInfos.Length > 2 ? context.InputInfos[2] : null;
         bool constantWeights = w.IsConstant && (b is null || b.IsConstant);
+        // For the fast steps below, which apply it tile by tile.
+        var residual = context.Residual?.Values ?? default;
+        var residualRuns = context.Residual is { } fold && context.Isa != KernelIsa.Reference ? ResidualRuns.For(context.Isa, fold.Activation) : null;
         if (context.Isa != KernelIsa.Reference && constantWeights
             && WinogradPolicy.Chooses(geometry, group, x.Shape[1], w.Shape[0], WinogradPolicy.Columns(context.Isa), WinogradPolicy.Mode))
             return F32WinogradStep.Create(context.Isa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
                 x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool,
                 residual: residual, residualRuns: residualRuns);
         if (context.Isa != KernelIsa.Reference
-            && F32ConvGemmStep.Handles(geometry, x.Shape[1], w.Shape[0], group, w.IsConstant && (b is null || b.IsConstant)))
+            && F32ConvGemmStep.Handles(geometry, x.Shape[1], w.Shape[0], group, constantWeights))
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
                 context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
                 w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, residual: residual, residualRuns: residualRuns);
-        return new ConvStep
+        return WithResidual(new ConvStep
         {
             NodeName = Node.Name, OpType = Node.OpType,
             X = context.Inputs[0], W = context.Inputs[1], B = context.Inputs.Length > 2 ? context.Inputs[2] : default,
             Y = context.Outputs[0],
             Batch = x.Shape[0], InChannels = x.Shape[1], OutChannels = context.InputInfos[1]!.Shape[0], Group = group,
             Geometry = geometry, Activation = activation,
-        };
+        }, context);
     }
+
+    /// <summary>A step whose kernel does not apply a folded residual itself, followed by it over its whole output.</summary>
+    private static Step WithResidual(Step step, StepContext context) => context.Residual is { } residual
+        ? new ResidualEpilogue(context.Isa, step, context.Outputs[0], residual, context.Pool) { NodeName = step.NodeName, OpType = step.OpType }
+        : step;
 
     private sealed class ConvStep : Step
     {

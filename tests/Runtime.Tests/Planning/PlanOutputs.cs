@@ -1,0 +1,26 @@
+using Cnnrt.Kernels;
+using Cnnrt.Tensors;
+using static Cnnrt.Tests.OpTestUtil;
+
+namespace Cnnrt.Tests.Planning;
+
+/// <summary>What the planner tests check after planning a graph: the session's outputs against the reference
+/// interpreter's on the unchanged graph.</summary>
+internal static class PlanOutputs
+{
+    /// <summary>Runs <paramref name="session"/> on <paramref name="x"/> (its only input) and compares every output with
+    /// <paramref name="expected"/>: bit for bit on the reference path, within <paramref name="tolerance"/> (relative and
+    /// absolute) on the vector paths.</summary>
+    public static void AssertMatch(Session session, Tensor x, IReadOnlyDictionary<string, Tensor> expected, KernelIsa isa, float tolerance)
+    {
+        x.Floats.CopyTo(session.Input(0));
+        session.Run();
+        for (int i = 0; i < session.OutputCount; i++)
+        {
+            var e = expected[session.OutputName(i)].Floats;
+            var a = session.Output(i);
+            if (isa == KernelIsa.Reference) Assert.Equal(e, a.ToArray());
+            else AssertClose(e, a, tolerance, tolerance);
+        }
+    }
+}
