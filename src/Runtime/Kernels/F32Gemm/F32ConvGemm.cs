@@ -53,9 +53,11 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
 
     /// <param name="weights">[M, C/group, kernel...] as ONNX stores it.</param>
     /// <param name="bias">[M], or empty.</param>
+    /// <param name="columnBlocks">Least number of column blocks where tiles store into Y (<see cref="SplitsColumns"/>):
+    /// a worker pool's way to more tiles that keeps each thread on its own rows of the image.</param>
     public F32ConvGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats,
-        int channelBlocks = 1)
+        int channelBlocks = 1, int columnBlocks = 1)
     {
         this.kernel = kernel;
         this.activation = activation;
@@ -73,6 +75,8 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         PacksB = Packs(kernel, layout, groupOut);
         int strips = InPlace || DirectRows ? int.MaxValue : scratchFloats / (mPadded * nr);
         if (PacksB) strips = Math.Min(strips, PackFloats / (KBlock * nr));
+        // Tiles stored into Y need no block of partial sums, so a pool can have their columns split as it asks.
+        if (InPlace || DirectRows) strips = Math.Min(strips, (paddedColumns / nr + columnBlocks - 1) / Math.Max(1, columnBlocks));
         strips = Math.Clamp(strips, 1, paddedColumns / nr);
         BlockColumns = strips * nr;
         Blocks = (paddedColumns + BlockColumns - 1) / BlockColumns;
@@ -138,6 +142,9 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
     /// </summary>
     public bool DirectRows { get; }
     public int ScratchLength { get; }
+    /// <summary>Tiles store into Y without a block of partial sums, so their columns can be cut into any number of blocks
+    /// (<c>columnBlocks</c>) at no cost but the weights read once more per block.</summary>
+    public bool SplitsColumns => InPlace || DirectRows;
     public int TileCount => Layout.Batch * Layout.Group * Blocks * ChannelBlocks;
 
     /// <summary>Whether tiles compute into a block of partial sums that is then copied out (<see cref="Compact"/>):

@@ -104,11 +104,17 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     {
         var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Buffer.Length - (long)x.Offset);
         var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks);
-        // Small images have few pixel blocks: split output channels too, so every thread gets several tiles.
+        // Too few tiles for every thread to get several: cut the columns finer where tiles store straight into Y (each
+        // thread then writes its own rows, as the layers around it do), else split the output channels further.
         if (pool is { Threads: > 1 } && channelBlocks == 1 && conv.TileCount < TilesPerThread * pool.Threads)
         {
-            int blocks = (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount;
-            conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, blocks);
+            int more = (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount;
+            conv = conv is F32ConvGemm { SplitsColumns: true } columns
+                ? Lower(kernel, layout, outChannels, weights, bias, activation, ConvLoweringChoice.ChannelMajor, kBlock,
+                    scratchFloats, columnBlocks: columns.Blocks * more)
+                : Lower(kernel, layout, outChannels, weights, bias, activation,
+                    conv is F32ConvGemm ? ConvLoweringChoice.ChannelMajor : ConvLoweringChoice.PixelMajor, kBlock,
+                    scratchFloats, conv.ChannelBlocks * more);
         }
         return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
     }
@@ -133,7 +139,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     /// </summary>
     public static IF32ConvLowering Lower(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto,
-        int kBlock = 0, int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
+        int kBlock = 0, int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, int columnBlocks = 1)
     {
         int groupOut = outChannels / layout.Group;
         if (choice == ConvLoweringChoice.Auto)
@@ -149,7 +155,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         if (kBlock <= 0) kBlock = DefaultKBlock(layout, choice);
         return choice == ConvLoweringChoice.PixelMajor
             ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks)
-            : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks);
+            : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks, columnBlocks);
     }
 
     /// <summary>

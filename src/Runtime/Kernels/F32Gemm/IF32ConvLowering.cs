@@ -11,6 +11,8 @@ public unsafe interface IF32ConvLowering
     /// <summary>"6x16 avx2 channel-major": which kernel and which way round, for reports and tests.</summary>
     string Description { get; }
     int TileCount { get; }
+    /// <summary>How many tiles share one pixel (column) block, each with its own range of output channels.</summary>
+    int ChannelBlocks { get; }
     int ScratchLength { get; }
 
     /// <summary>One tile; <paramref name="source"/> is <see cref="ConvPhaseLayout.Source"/> of X, y the NCHW output.</summary>

@@ -98,7 +98,8 @@ public class ConvGemmTests
     /// <summary>Runs <paramref name="c"/> on the fast path and compares with the reference within the accumulation bound.</summary>
     public static F32ConvGemmStep Check(ConvCase c, int seed, Func<ActivationKind, F32GemmKernel>? kernel, string kernelName,
         ConvLoweringChoice choice = ConvLoweringChoice.Auto, int slack = 0, int kBlock = 0,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, KernelIsa isa = KernelIsa.Avx2)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, KernelIsa isa = KernelIsa.Avx2,
+        Cnnrt.Threading.WorkerPool? pool = null)
     {
         var x = Random([c.N, c.C, .. c.In], seed * 7 + 1);
         var w = Random([c.M, c.C / c.Group, .. c.Kernel], seed * 7 + 2);
@@ -110,7 +111,7 @@ public class ConvGemmTests
 
         Func<Operator, StepContext, Step>? create = kernel is null ? null : (op, ctx) =>
             F32ConvGemmStep.Create(kernel(c.Activation.Kind), "conv", "Conv", ctx.Inputs[0], ctx.Outputs[0], c.N, c.C, c.M, c.Group,
-                ((ConvOperator)op).ResolveWindow(ctx.InputInfos), w.Floats, b?.Floats ?? [], c.Activation, choice, kBlock, scratchFloats, channelBlocks);
+                ((ConvOperator)op).ResolveWindow(ctx.InputInfos), w.Floats, b?.Floats ?? [], c.Activation, choice, kBlock, scratchFloats, channelBlocks, pool);
         var (step, outputs) = FastStepRunner.Run(NodeFor(c), 13, inputs, [false, true, true], isa, slack, create);
         var fast = Assert.IsType<F32ConvGemmStep>(step);
         int k = c.C / c.Group * c.Kernel.Aggregate(1, (p, v) => p * v);
@@ -310,6 +311,29 @@ public class ConvGemmTests
             }
         }
         Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void APoolGetsSeveralEqualTilesPerThread()
+    {
+        using var pool = new Cnnrt.Threading.WorkerPool(2);
+        foreach (var (name, make) in Kernels())
+        {
+            // ResNet-18's last layers: pixel-major on a 7×7 plane, where the scratch alone already splits the output
+            // channels in two; the pool must split them further (it once asked for 2 blocks and kept the 2 tiles).
+            var deep = new ConvCase(1, 512, 512, 1, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true,
+                new FusedActivation(ActivationKind.Relu));
+            var pixel = Assert.IsType<F32ConvPixelGemm>(Check(deep, 3, make, name, pool: pool).Conv);
+            Assert.True(pixel.TileCount >= 4, $"{name}: {pixel.TileCount} pixel-major tiles");
+            // A stem (K in one block, rows stored straight into Y): its columns are cut into row blocks, output
+            // channels stay whole (3 unequal channel blocks of 64 channels once gave one thread two thirds of it).
+            var stem = new ConvCase(1, 3, 64, 1, [80, 80], [7, 7], [2, 2], [1, 1], [3, 3], [3, 3], "NOTSET", true,
+                new FusedActivation(ActivationKind.Relu));
+            var rows = Assert.IsType<F32ConvGemm>(Check(stem, 4, make, name, ConvLoweringChoice.ChannelMajor, pool: pool).Conv);
+            Assert.True(rows.SplitsColumns);
+            Assert.Equal(1, rows.ChannelBlocks);
+            Assert.True(rows.Blocks >= 4, $"{name}: {rows.Blocks} column blocks");
+        }
     }
 
     [Fact]
