@@ -15,11 +15,31 @@ public readonly struct RangeSplit
     {
         Items = items;
         int threads = pool?.Threads ?? 1;
-        long wanted = Math.Min((long)threads * tasksPerThread, items / Math.Max(1, minItemsPerTask));
+        // One thread runs one chunk: more would only add calls (and without a pool there is none to run them on).
+        long wanted = threads == 1 ? 1 : Math.Min((long)threads * tasksPerThread, items / Math.Max(1, minItemsPerTask));
         int tasks = (int)Math.Max(1, wanted);
-        int size = (items + tasks - 1) / tasks;
-        chunk = Math.Max(1, (size + align - 1) / align * align);
+        chunk = ChunkFor(items, tasks, align);
+        // Fewer tasks where that leaves the busiest thread less to do: 6 items in 4 tasks are chunks of 2, 3 tasks,
+        // and one of two threads runs two of them (4 items); in 2 tasks each runs 3.
+        for (int fewer = tasks - 1; fewer >= threads; fewer--)
+        {
+            int c = ChunkFor(items, fewer, align);
+            if (Busiest(items, c, threads) < Busiest(items, chunk, threads)) chunk = c;
+        }
         Count = items == 0 ? 0 : (items + chunk - 1) / chunk;
+    }
+
+    private static int ChunkFor(int items, int tasks, int align)
+    {
+        int size = (items + tasks - 1) / tasks;
+        return Math.Max(1, (size + align - 1) / align * align);
+    }
+
+    /// <summary>Items of the thread that runs the most chunks, all of them full: the step's length on a pool.</summary>
+    private static long Busiest(int items, int chunk, int threads)
+    {
+        long count = (items + chunk - 1) / chunk;
+        return (count + threads - 1) / threads * chunk;
     }
 
     public int Items { get; }

@@ -45,6 +45,35 @@ public sealed class PooledStepTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void Depthwise_convs_match_one_thread(KernelIsa isa, int threads)
+    {
+        using var pool = new WorkerPool(threads);
+        // Each of the three depthwise steps, above the split threshold, with ragged channel blocks (37, 400 channels),
+        // two images, and row bands that do not divide the output rows.
+        var cases = new (string Step, int[] Shape, int Kernel, int Stride, int Dilation)[]
+        {
+            ("DepthwiseChannelBlockRowsStep", [2, 37, 61, 59], 3, 1, 1),
+            ("DepthwiseChannelBlockRowsStep", [1, 37, 67, 67], 5, 2, 1),
+            ("DepthwiseChannelBlockStep", [2, 400, 7, 7], 3, 1, 1),
+            ("DepthwiseConvStep", [1, 9, 70, 70], 3, 1, 2),
+        };
+        foreach (var (stepName, shape, k, stride, dilation) in cases)
+        {
+            int c = shape[1], pad = dilation * (k - 1) / 2;
+            var node = Node("Conv", 3, 1, Int("group", c), Ints("kernel_shape", k, k), Ints("strides", stride, stride),
+                Ints("dilations", dilation, dilation), Ints("pads", pad, pad, pad, pad));
+            Tensor?[] inputs = [Random(shape, 1, -2, 2), Random([c, 1, k, k], 2), Random([c], 3)];
+            var (step, _) = VectorKernelRunner.Build(node, 13, isa, inputs, pool, 1, 2);
+            Assert.StartsWith(stepName, step.GetType().Name);
+            var expected = VectorKernelRunner.Run(node, 13, isa, inputs, 1, 2);
+            Assert.True(expected.Length >= 2 * Cnnrt.Kernels.F32Depthwise.F32DepthwiseConv.MinParallelOutputs, $"{Describe(shape)} is below the split");
+            var actual = VectorKernelRunner.Run(node, 13, isa, inputs, pool, 1, 2);
+            Assert.True(expected.Floats.AsSpan().SequenceEqual(actual.Floats), $"{stepName} {Describe(shape)} on {isa}, {threads} threads");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void Flat_elementwise_steps_match_one_thread(KernelIsa isa, int threads)
     {
         using var pool = new WorkerPool(threads);
@@ -86,6 +115,20 @@ public sealed class PooledStepTests
             Assert.InRange(split.Count, items == 0 ? 0 : 1, 6);
         }
         Assert.Equal(1, new RangeSplit(1000, null, 10).Count);
+        // One thread, or no pool, is one chunk even when more per thread are asked for.
+        Assert.Equal(1, new RangeSplit(1000, null, 10, tasksPerThread: 2).Count);
+    }
+
+    [Fact]
+    public void Range_split_leaves_the_busiest_thread_the_least()
+    {
+        using var pool = new WorkerPool(2);
+        // 6 items, 4 tasks wanted: chunks of 2 make 3 tasks and one thread runs 4 items; 2 chunks of 3 run 3 each.
+        var six = new RangeSplit(6, pool, minItemsPerTask: 1, tasksPerThread: 2);
+        Assert.Equal(2, six.Count);
+        Assert.Equal(3, six.Length(0));
+        // Where 4 tasks divide evenly they stay 4 (each thread can shed one to the other).
+        Assert.Equal(4, new RangeSplit(8, pool, minItemsPerTask: 1, tasksPerThread: 2).Count);
     }
 
     private static string Describe(int[] shape) => "[" + string.Join(",", shape) + "]";

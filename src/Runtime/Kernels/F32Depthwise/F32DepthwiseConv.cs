@@ -2,6 +2,7 @@ using Cnnrt.Kernels.F32Vector;
 using Cnnrt.Kernels.F32Window;
 using Cnnrt.Operators;
 using Cnnrt.Operators.Nn;
+using Cnnrt.Threading;
 
 namespace Cnnrt.Kernels.F32Depthwise;
 
@@ -12,7 +13,10 @@ namespace Cnnrt.Kernels.F32Depthwise;
 /// pixel; or each (image, channel) plane copied into a <see cref="PaddedPlane"/> and computed by
 /// <see cref="WindowRowKernel"/>, vectorized along the output width. Both start the accumulator at the bias and apply
 /// the fused activation at the store (the exp-based ones in a pass over the just-computed plane or block,
-/// <see cref="ActivationPass"/>). Weights and bias are copied (and regrouped per block) at plan time.
+/// <see cref="ActivationPass"/>). Weights and bias are copied (and regrouped per block) at plan time. On a worker pool
+/// the channel blocks (or planes) are shared among the threads, each with its own transposed or padded scratch; the
+/// streamed step also cuts the output rows into one band per thread. Every output is computed by the same code
+/// whatever the split, so results do not depend on the thread count.
 /// </summary>
 public static class F32DepthwiseConv
 {
@@ -34,12 +38,12 @@ public static class F32DepthwiseConv
         var geometry = conv.ResolveWindow(infos);
         var bias = b?.Constant!.Floats.ToArray() ?? new float[channels];
         var factory = new Factory(context.Inputs[0], context.Outputs[0], x.Shape[0], channels, geometry.Axis3(1), geometry.Axis3(2),
-            w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType);
+            w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType, context.Pool);
         return VectorDispatch.Create(context.Isa, activation, factory);
     }
 
     private readonly struct Factory(Slot x, Slot y, int batch, int channels, Reference.SpatialAxis h, Reference.SpatialAxis w,
-        float[] weights, float[] bias, string nodeName, string opType) : IActivatedStepFactory
+        float[] weights, float[] bias, string nodeName, string opType, WorkerPool? pool) : IActivatedStepFactory
     {
         public Step Create<V, TVec, TAct>(TAct activation)
             where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
@@ -47,13 +51,18 @@ public static class F32DepthwiseConv
             if (UseChannelBlocks(w))
             {
                 var (packedWeights, packedBias) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
+                var (rows, columns) = (h, w);
                 if (StreamRows(w, V.Count))
-                    return new DepthwiseChannelBlockRowsStep<V, TVec, TAct>(x, y, batch, channels, new ChannelBlockRows(h, w, 0f, V.Count),
-                        packedWeights, packedBias, activation) { NodeName = nodeName, OpType = opType };
-                return new DepthwiseChannelBlockStep<V, TVec, TAct>(x, y, batch, channels, new ChannelBlockPlane(h, w, 0f, V.Count),
-                    packedWeights, packedBias, activation) { NodeName = nodeName, OpType = opType };
+                    return new DepthwiseChannelBlockRowsStep<V, TVec, TAct>(x, y, batch, channels,
+                        WorkerPool.PerThread(pool, () => new ChannelBlockRows(rows, columns, 0f, V.Count)), packedWeights, packedBias,
+                        activation, pool) { NodeName = nodeName, OpType = opType };
+                return new DepthwiseChannelBlockStep<V, TVec, TAct>(x, y, batch, channels,
+                    WorkerPool.PerThread(pool, () => new ChannelBlockPlane(rows, columns, 0f, V.Count)), packedWeights, packedBias,
+                    activation, pool) { NodeName = nodeName, OpType = opType };
             }
-            return new DepthwiseConvStep<V, TVec, TAct>(x, y, batch, channels, new PaddedPlane(h, w, 0f, V.Count), weights, bias, activation)
+            var (planeRows, planeColumns) = (h, w);
+            return new DepthwiseConvStep<V, TVec, TAct>(x, y, batch, channels,
+                WorkerPool.PerThread(pool, () => new PaddedPlane(planeRows, planeColumns, 0f, V.Count)), weights, bias, activation, pool)
             { NodeName = nodeName, OpType = opType };
         }
     }
@@ -79,90 +88,123 @@ public static class F32DepthwiseConv
     /// </summary>
     internal static bool StreamRows(Reference.SpatialAxis w, int vectorCount) => w.Input >= 2 * vectorCount && w.Output >= vectorCount;
 
-    private sealed class DepthwiseChannelBlockStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockPlane plane,
-        float[] weights, float[] bias, TAct activation) : Step
+    /// <summary>
+    /// Outputs below which a task is not worth handing out: a task of a few thousand 3×3 outputs runs in about the time a
+    /// worker takes to notice the run (as <see cref="F32Pool.F32PoolSteps.MinParallelOutputs"/> for the pools, whose
+    /// windows cost about as much).
+    /// </summary>
+    public const int MinParallelOutputs = 16 * 1024;
+
+    /// <summary>A pool's split of <paramref name="units"/> (whole channel blocks or planes, each of
+    /// <paramref name="outputsPerUnit"/> outputs): two tasks per thread, so one slowed by another process sheds some.</summary>
+    private static RangeSplit Split(int units, int outputsPerUnit, WorkerPool? pool) =>
+        new(units, pool, (MinParallelOutputs + outputsPerUnit - 1) / Math.Max(1, outputsPerUnit), tasksPerThread: 2);
+
+    /// <summary>A task is a chunk of (image, block of V.Count channels) units, each thread with its own transposed plane.</summary>
+    private sealed class DepthwiseChannelBlockStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockPlane[] threadPlanes,
+        float[] weights, float[] bias, TAct activation, WorkerPool? pool) : Step, IParallelWork
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
-        private readonly int taps = plane.Taps.Length;
+        private readonly int taps = threadPlanes[0].Taps.Length;
+        private readonly int blocks = (channels + V.Count - 1) / V.Count;
+        private readonly RangeSplit split = Split(batch * ((channels + V.Count - 1) / V.Count), V.Count * threadPlanes[0].OutputPlaneSize, pool);
 
-        public override void Run()
+        public override void Run() => split.Run(this, pool);
+
+        public void Execute(int task, int thread)
         {
+            var plane = threadPlanes[thread];
             var input = x.ReadOnly;
             var output = y.Span;
             int c = V.Count, inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
-            for (int n = 0; n < batch; n++)
-                for (int c0 = 0; c0 < channels; c0 += c)
-                {
-                    int block = c0 / c, count = Math.Min(c, channels - c0), p = n * channels + c0;
-                    plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
-                    ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
-                        bias.AsSpan(block * c, c), activation);
-                    plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
-                }
+            for (int u = split.Start(task), end = u + split.Length(task); u < end; u++)
+            {
+                int block = u % blocks, c0 = block * c, count = Math.Min(c, channels - c0), p = u / blocks * channels + c0;
+                plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
+                ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
+                    bias.AsSpan(block * c, c), activation);
+                plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
+            }
         }
     }
 
     /// <summary>
     /// Channel blocks streamed one output row at a time (<see cref="ChannelBlockRows"/>), for planes whose rows are at
-    /// least a vector wide: the transposed input and output rows stay in L1.
+    /// least a vector wide: the transposed input and output rows stay in L1. On a pool the output rows are cut into one
+    /// band per thread, and the work items are (band, image, channel block), band first: the thread that owns the first
+    /// items writes the top rows of every channel, as the pointwise convolutions before and after it split their
+    /// pixels, so each thread mostly reads what it wrote (split by channels, every layer boundary moved half the tensor
+    /// to the other core's cache).
     /// </summary>
-    private sealed class DepthwiseChannelBlockRowsStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockRows rows,
-        float[] weights, float[] bias, TAct activation) : Step
+    private sealed class DepthwiseChannelBlockRowsStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockRows[] threadRows,
+        float[] weights, float[] bias, TAct activation, WorkerPool? pool) : Step, IParallelWork
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
-        private readonly int taps = rows.Taps.Length;
+        private readonly int taps = threadRows[0].Taps.Length;
+        private readonly int blocks = (channels + V.Count - 1) / V.Count;
+        private readonly int units = batch * ((channels + V.Count - 1) / V.Count);
+        private readonly int bands = Math.Min(threadRows[0].OutH, threadRows.Length);
+        private readonly RangeSplit split = Split(batch * ((channels + V.Count - 1) / V.Count) * Math.Min(threadRows[0].OutH, threadRows.Length),
+            V.Count * threadRows[0].OutputPlaneSize / Math.Min(threadRows[0].OutH, threadRows.Length), pool);
 
-        public override void Run()
+        public override void Run() => split.Run(this, pool);
+
+        public void Execute(int task, int thread)
         {
+            var rows = threadRows[thread];
             var input = x.ReadOnly;
             var output = y.Span;
-            int c = V.Count, inSize = rows.InputPlaneSize, outSize = rows.OutputPlaneSize;
-            for (int n = 0; n < batch; n++)
-                for (int c0 = 0; c0 < channels; c0 += c)
+            int c = V.Count, inSize = rows.InputPlaneSize, outSize = rows.OutputPlaneSize, outH = rows.OutH;
+            for (int item = split.Start(task), end = item + split.Length(task); item < end; item++)
+            {
+                int band = item / units, u = item % units;
+                int block = u % blocks, c0 = block * c, count = Math.Min(c, channels - c0), p = u / blocks * channels + c0;
+                var xBlock = input.Slice(p * inSize, count * inSize);
+                var yBlock = output.Slice(p * outSize, count * outSize);
+                var w = weights.AsSpan(block * taps * c, taps * c);
+                var b = bias.AsSpan(block * c, c);
+                rows.Begin();
+                for (int oh = band * outH / bands, last = (band + 1) * outH / bands; oh < last; oh++)
                 {
-                    int block = c0 / c, count = Math.Min(c, channels - c0), p = n * channels + c0;
-                    var xBlock = input.Slice(p * inSize, count * inSize);
-                    var yBlock = output.Slice(p * outSize, count * outSize);
-                    var w = weights.AsSpan(block * taps * c, taps * c);
-                    var b = bias.AsSpan(block * c, c);
-                    rows.Begin();
-                    for (int oh = 0; oh < rows.OutH; oh++)
-                    {
-                        rows.PrepareRow<V, TVec>(xBlock, count, oh);
-                        ChannelBlockDepthwise.ComputeRow<V, TVec, TAct>(rows, w, b, activation);
-                        rows.StoreRow<V, TVec>(yBlock, count, oh);
-                    }
+                    rows.PrepareRow<V, TVec>(xBlock, count, oh);
+                    ChannelBlockDepthwise.ComputeRow<V, TVec, TAct>(rows, w, b, activation);
+                    rows.StoreRow<V, TVec>(yBlock, count, oh);
                 }
+            }
         }
     }
 
-    private sealed class DepthwiseConvStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, PaddedPlane plane,
-        float[] weights, float[] bias, TAct activation) : Step
+    /// <summary>A task is a chunk of (image, channel) planes, each thread with its own padded plane.</summary>
+    private sealed class DepthwiseConvStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, PaddedPlane[] threadPlanes,
+        float[] weights, float[] bias, TAct activation, WorkerPool? pool) : Step, IParallelWork
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
-        private readonly int taps = plane.Taps.Length;
+        private readonly int taps = threadPlanes[0].Taps.Length;
+        private readonly RangeSplit split = Split(batch * channels, threadPlanes[0].OutputPlaneSize, pool);
 
-        public override void Run()
+        public override void Run() => split.Run(this, pool);
+
+        public void Execute(int task, int thread)
         {
+            var plane = threadPlanes[thread];
             var input = x.ReadOnly;
             var output = y.Span;
             int inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
-            for (int n = 0; n < batch; n++)
-                for (int c = 0; c < channels; c++)
+            for (int p = split.Start(task), end = p + split.Length(task); p < end; p++)
+            {
+                int c = p % channels;
+                plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
+                var yPlane = output.Slice(p * outSize, outSize);
+                if (ActivationPass.Separate<TAct>())
                 {
-                    int p = n * channels + c;
-                    plane.Fill<V, TVec>(input.Slice(p * inSize, inSize));
-                    var yPlane = output.Slice(p * outSize, outSize);
-                    if (ActivationPass.Separate<TAct>())
-                    {
-                        WindowRowKernel.Plane<V, TVec, DepthwiseWindow<IdentityActivation>>(plane,
-                            new DepthwiseWindow<IdentityActivation>(bias[c], default), weights.AsSpan(c * taps, taps), yPlane);
-                        ActivationPass.Apply<V, TVec, TAct>(yPlane, activation);
-                    }
-                    else
-                        WindowRowKernel.Plane<V, TVec, DepthwiseWindow<TAct>>(plane, new DepthwiseWindow<TAct>(bias[c], activation),
-                            weights.AsSpan(c * taps, taps), yPlane);
+                    WindowRowKernel.Plane<V, TVec, DepthwiseWindow<IdentityActivation>>(plane,
+                        new DepthwiseWindow<IdentityActivation>(bias[c], default), weights.AsSpan(c * taps, taps), yPlane);
+                    ActivationPass.Apply<V, TVec, TAct>(yPlane, activation);
                 }
+                else
+                    WindowRowKernel.Plane<V, TVec, DepthwiseWindow<TAct>>(plane, new DepthwiseWindow<TAct>(bias[c], activation),
+                        weights.AsSpan(c * taps, taps), yPlane);
+            }
         }
     }
 }
