@@ -74,6 +74,26 @@ public sealed class PooledStepTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void Fully_connected_layers_match_one_thread(KernelIsa isa, int threads)
+    {
+        using var pool = new WorkerPool(threads);
+        // 1000 outputs (not a multiple of 16 or of the chunks), K = 701 (vector tails), batch 1 and 3, bias per row.
+        foreach (int rows in new[] { 1, 3 })
+        {
+            var a = Random([rows, 701], 1, -2, 2);
+            var b = Random([1000, 701], 2);
+            var c = Random([rows, 1000], 3);
+            var node = Node("Gemm", 3, 1, Int("transB", 1), Float("alpha", 0.5f), Float("beta", 2f));
+            var (step, _) = VectorKernelRunner.Build(node, 13, isa, [a, b, c], pool, 1, 2);
+            Assert.IsType<Cnnrt.Kernels.F32Gemm.F32FullyConnectedStep>(step);
+            var expected = VectorKernelRunner.Run(node, 13, isa, [a, b, c], 1, 2);
+            var actual = VectorKernelRunner.Run(node, 13, isa, [a, b, c], pool, 1, 2);
+            Assert.True(expected.Floats.AsSpan().SequenceEqual(actual.Floats), $"Gemm {rows}x701·701x1000 on {isa}, {threads} threads");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void Flat_elementwise_steps_match_one_thread(KernelIsa isa, int threads)
     {
         using var pool = new WorkerPool(threads);

@@ -75,7 +75,7 @@ public sealed class GemmOperator : Operator
             float betaC = beta;
             return new F32FullyConnectedStep(context.Isa, context.Inputs[0], context.Outputs[0], m, n, k,
                 transB ? (j, p) => w[j * k + p] : (j, p) => w[p * n + j], alpha,
-                cValues is null ? null : (r, j) => betaC * cValues[r * cRow + j * cCol], cRow != 0, activation)
+                cValues is null ? null : (r, j) => betaC * cValues[r * cRow + j * cCol], cRow != 0, activation, context.Pool)
             {
                 NodeName = Node.Name, OpType = Node.OpType,
             };

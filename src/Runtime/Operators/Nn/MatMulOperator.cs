@@ -77,7 +77,7 @@ public sealed class MatMulOperator : Operator
             var w = bConst.Floats;
             int n = plan.N, k = plan.K;
             return new F32FullyConnectedStep(context.Isa, context.Inputs[0], context.Outputs[0], plan.AOffsets.Length * plan.M,
-                n, k, (j, p) => w[p * n + j], 1f, null, false, FusedActivation.None)
+                n, k, (j, p) => w[p * n + j], 1f, null, false, FusedActivation.None, context.Pool)
             {
                 NodeName = Node.Name, OpType = Node.OpType,
             };
