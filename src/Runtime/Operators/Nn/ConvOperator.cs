@@ -89,9 +89,9 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         // For the fast steps below, which apply it tile by tile.
         var residual = context.Residual?.Values ?? default;
         var residualRuns = context.Residual is { } fold && context.Isa != KernelIsa.Reference ? ResidualRuns.For(context.Isa, fold.Activation) : null;
-        if (context.Isa != KernelIsa.Reference && constantWeights
-            && WinogradPolicy.Chooses(geometry, group, x.Shape[1], w.Shape[0], WinogradPolicy.Columns(context.Isa), WinogradPolicy.Mode))
-            return F32WinogradStep.Create(context.Isa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
+        if (constantWeights
+            && WinogradPolicy.IsaFor(geometry, group, x.Shape[1], w.Shape[0], context.Isa, WinogradPolicy.Mode) is { } winogradIsa)
+            return F32WinogradStep.Create(winogradIsa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
                 x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool,
                 residual: residual, residualRuns: residualRuns);
         if (context.Isa != KernelIsa.Reference

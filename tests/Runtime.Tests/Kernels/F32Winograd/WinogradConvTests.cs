@@ -194,6 +194,32 @@ public class WinogradConvTests
     }
 
     [Fact]
+    public void DeepLayersThatHalfFillAnAvx512StripRunOnTheAvx2Kernels()
+    {
+        var fourteen = PaddingMath.Resolve([14, 14], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
+        var wide = PaddingMath.Resolve([56, 56], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
+        KernelIsa? narrow = CpuFeatures.Supports(KernelIsa.Avx2) ? KernelIsa.Avx2 : null;
+        // 16 tiles: half of a 32-column strip, a whole 16-column one.
+        Assert.Equal(narrow, WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.Auto));
+        Assert.Null(WinogradPolicy.IsaFor(fourteen, 1, 64, 256, KernelIsa.Avx512, WinogradMode.Auto)); // shallow: direct
+        Assert.Equal(KernelIsa.Avx512, WinogradPolicy.IsaFor(wide, 1, 64, 64, KernelIsa.Avx512, WinogradMode.Auto));
+        Assert.Equal(KernelIsa.Avx2, WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx2, WinogradMode.Auto));
+        Assert.Equal(KernelIsa.Avx512, WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.On));
+        Assert.Null(WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.Off));
+        Assert.Null(WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Reference, WinogradMode.On));
+        if (WinogradPolicy.Mode != WinogradMode.Auto || narrow is null) return;
+        // The operator follows it, and the result is the convolution's.
+        var c = new WinogradCase(1, 128, 128, 14, 14, [1, 1, 1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Relu));
+        var inputs = c.Inputs(7);
+        var (step, output) = F32Gemm.FastStepRunner.Run(c.Node(), 13, inputs, [false, true, true], KernelIsa.Avx512);
+        var winograd = Assert.IsType<F32WinogradStep>(step);
+        Assert.Contains("avx2", winograd.Conv.Description);
+        var geometry = PaddingMath.Resolve([14, 14], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
+        WinogradReference.AssertWithinWinogradBound(WinogradReference.Conv(c, inputs, geometry), output[0].Floats, c.Activation, c.C,
+            $"{winograd.Conv.Description} {c}");
+    }
+
+    [Fact]
     public void ThreadsSplitOutputChannelsOnlyWhereThatShortensTheLayer()
     {
         F32WinogradConv Unsplit(int channels, int size)
