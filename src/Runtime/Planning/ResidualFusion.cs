@@ -25,9 +25,9 @@ namespace Cnnrt.Planning;
 /// </summary>
 internal static class ResidualFusion
 {
-    /// <summary>A Conv layer's folded residual: <paramref name="Residual"/> the Add's other operand, and the value
-    /// (the Add's or the activation's output) whose storage the Conv writes.</summary>
-    public readonly record struct Fold(string Residual, FusedActivation Activation, string Output);
+    /// <summary>A Conv layer's folded residual: <paramref name="Residual"/> the Add's other operand, and the activation
+    /// after the Add (None when not folded). Where the Conv writes is in <c>StoredIn</c>.</summary>
+    public readonly record struct Fold(string Residual, FusedActivation Activation);
 
     /// <summary>The folds by Conv layer index, the skipped layers, and for each value that now lives in another's
     /// storage, that value.</summary>
@@ -85,7 +85,7 @@ internal static class ResidualFusion
             string convOutput = add.Node.Inputs[operand];
             storedIn[convOutput] = output;
             skipped.Add(k);
-            folds[conv] = new Fold(add.Node.Inputs[1 - operand], activation, output);
+            folds[conv] = new Fold(add.Node.Inputs[1 - operand], activation);
         }
         return (folds, skipped, storedIn);
     }

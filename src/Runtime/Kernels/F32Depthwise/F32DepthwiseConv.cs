@@ -100,14 +100,23 @@ public static class F32DepthwiseConv
     private static RangeSplit Split(int units, int outputsPerUnit, WorkerPool? pool) =>
         new(units, pool, (MinParallelOutputs + outputsPerUnit - 1) / Math.Max(1, outputsPerUnit), tasksPerThread: 2);
 
+    /// <summary>(image, block of <paramref name="lanes"/> channels) units of a batch.</summary>
+    private static int Units(int batch, int channels, int lanes) => batch * ((channels + lanes - 1) / lanes);
+
+    /// <summary>Unit <paramref name="unit"/>'s channel block, its first plane among the batch's planes, and its channels.</summary>
+    private static (int Block, int Plane, int Count) Unit(int unit, int channels, int lanes)
+    {
+        int blocks = (channels + lanes - 1) / lanes, block = unit % blocks, first = block * lanes;
+        return (block, unit / blocks * channels + first, Math.Min(lanes, channels - first));
+    }
+
     /// <summary>A task is a chunk of (image, block of V.Count channels) units, each thread with its own transposed plane.</summary>
     private sealed class DepthwiseChannelBlockStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockPlane[] threadPlanes,
         float[] weights, float[] bias, TAct activation, WorkerPool? pool) : Step, IParallelWork
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
         private readonly int taps = threadPlanes[0].Taps.Length;
-        private readonly int blocks = (channels + V.Count - 1) / V.Count;
-        private readonly RangeSplit split = Split(batch * ((channels + V.Count - 1) / V.Count), V.Count * threadPlanes[0].OutputPlaneSize, pool);
+        private readonly RangeSplit split = Split(Units(batch, channels, V.Count), V.Count * threadPlanes[0].OutputPlaneSize, pool);
 
         public override void Run() => split.Run(this, pool);
 
@@ -119,7 +128,7 @@ public static class F32DepthwiseConv
             int c = V.Count, inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
             for (int u = split.Start(task), end = u + split.Length(task); u < end; u++)
             {
-                int block = u % blocks, c0 = block * c, count = Math.Min(c, channels - c0), p = u / blocks * channels + c0;
+                var (block, p, count) = Unit(u, channels, c);
                 plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
                 ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
                     bias.AsSpan(block * c, c), activation);
@@ -141,14 +150,10 @@ public static class F32DepthwiseConv
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
         private readonly int taps = threadRows[0].Taps.Length;
-        private readonly int blocks = (channels + V.Count - 1) / V.Count;
-        private readonly int units = Units(batch, channels);
+        private readonly int units = Units(batch, channels, V.Count);
         private readonly int bands = Bands(threadRows);
-        private readonly RangeSplit split = Split(Units(batch, channels) * Bands(threadRows),
+        private readonly RangeSplit split = Split(Units(batch, channels, V.Count) * Bands(threadRows),
             V.Count * threadRows[0].OutputPlaneSize / Bands(threadRows), pool);
-
-        /// <summary>(image, channel block) pairs.</summary>
-        private static int Units(int batch, int channels) => batch * ((channels + V.Count - 1) / V.Count);
 
         /// <summary>Bands of output rows: one per thread (no more than there are rows).</summary>
         private static int Bands(ChannelBlockRows[] threadRows) => Math.Min(threadRows[0].OutH, threadRows.Length);
@@ -163,8 +168,8 @@ public static class F32DepthwiseConv
             int c = V.Count, inSize = rows.InputPlaneSize, outSize = rows.OutputPlaneSize, outH = rows.OutH;
             for (int item = split.Start(task), end = item + split.Length(task); item < end; item++)
             {
-                int band = item / units, u = item % units;
-                int block = u % blocks, c0 = block * c, count = Math.Min(c, channels - c0), p = u / blocks * channels + c0;
+                int band = item / units;
+                var (block, p, count) = Unit(item % units, channels, c);
                 var xBlock = input.Slice(p * inSize, count * inSize);
                 var yBlock = output.Slice(p * outSize, count * outSize);
                 var w = weights.AsSpan(block * taps * c, taps * c);

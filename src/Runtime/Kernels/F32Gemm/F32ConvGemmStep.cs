@@ -109,12 +109,11 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         if (pool is { Threads: > 1 } && channelBlocks == 1 && conv.TileCount < TilesPerThread * pool.Threads)
         {
             int more = (TilesPerThread * pool.Threads + conv.TileCount - 1) / conv.TileCount;
-            conv = conv is F32ConvGemm { SplitsColumns: true } columns
-                ? Lower(kernel, layout, outChannels, weights, bias, activation, ConvLoweringChoice.ChannelMajor, kBlock,
-                    scratchFloats, columnBlocks: columns.Blocks * more)
-                : Lower(kernel, layout, outChannels, weights, bias, activation,
-                    conv is F32ConvGemm ? ConvLoweringChoice.ChannelMajor : ConvLoweringChoice.PixelMajor, kBlock,
-                    scratchFloats, conv.ChannelBlocks * more);
+            var (channelSplit, columnSplit) = conv is F32ConvGemm { SplitsColumns: true } direct
+                ? (1, direct.Blocks * more) : (conv.ChannelBlocks * more, 1);
+            conv = Lower(kernel, layout, outChannels, weights, bias, activation,
+                conv is F32ConvGemm ? ConvLoweringChoice.ChannelMajor : ConvLoweringChoice.PixelMajor, kBlock, scratchFloats,
+                channelSplit, columnSplit);
         }
         return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
     }
