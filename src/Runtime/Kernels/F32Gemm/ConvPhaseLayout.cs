@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Cnnrt.Kernels.F32Vector;
 using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Kernels.F32Gemm;
@@ -115,6 +116,13 @@ public sealed unsafe class ConvPhaseLayout
     {
         float* src = x + ((nint)index * Height + rowStart) * Width;
         float* plane = staged!.Pointer + (nint)index * PlaneSize;
+        if (!Strided)
+        {
+            // One phase: row ih lands at row ih + padTop of the plane (no divisions per row; rows are short).
+            float* to = plane + (nint)(rowStart + padTop) * PhaseCols + padLeft;
+            for (int ih = rowStart; ih < rowEnd; ih++, src += Width, to += PhaseCols) ShortRowCopy.Copy(src, to, Width);
+            return;
+        }
         for (int ih = rowStart; ih < rowEnd; ih++, src += Width)
         {
             int pr = ih + padTop, a = pr % strideH;
@@ -122,7 +130,7 @@ public sealed unsafe class ConvPhaseLayout
             float* row = plane + (nint)a * strideW * phasePlane + (nint)(pr / strideH) * PhaseCols;
             if (strideW == 1)
             {
-                new ReadOnlySpan<float>(src, Width).CopyTo(new Span<float>(row + padLeft, Width));
+                ShortRowCopy.Copy(src, row + padLeft, Width);
                 continue;
             }
             if (strideW == 2)

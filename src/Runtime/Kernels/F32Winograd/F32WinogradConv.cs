@@ -5,6 +5,7 @@ using Cnnrt.Kernels.F32Elementwise;
 using Cnnrt.Kernels.F32Gemm;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Operators;
+using ShortRowCopy = Cnnrt.Kernels.F32Vector.ShortRowCopy;
 
 namespace Cnnrt.Kernels.F32Winograd;
 
@@ -290,7 +291,7 @@ public sealed unsafe class F32WinogradConv
             {
                 float* row = window + (nint)r * windowWidth + padLeft;
                 int iy = firstRow + r;
-                if ((uint)iy < (uint)inHeight) CopyRow(plane + (nint)iy * inWidth, row, inWidth);
+                if ((uint)iy < (uint)inHeight) ShortRowCopy.Copy(plane + (nint)iy * inWidth, row, inWidth);
                 else new Span<float>(row, inWidth).Clear();
             }
             int ty = ty0, tx = t0 % tilesWide;
@@ -305,23 +306,6 @@ public sealed unsafe class F32WinogradConv
                 inputTransform(gather, v + (nint)c * BlockColumns + g, vPointStride);
             }
         }
-    }
-
-    /// <summary>
-    /// Copies <paramref name="count"/> floats by 8-float vectors, the last one overlapping the one before: a window
-    /// row is as short as 13 floats (SqueezeNet's 13×13 planes), where a memmove call per row cost more than the copy.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRow(float* from, float* to, int count)
-    {
-        if (count < 8 || !Vector256.IsHardwareAccelerated)
-        {
-            new ReadOnlySpan<float>(from, count).CopyTo(new Span<float>(to, count));
-            return;
-        }
-        int i = 0;
-        for (; i + 8 <= count; i += 8) Vector256.Store(Vector256.Load(from + i), to + i);
-        if (i < count) Vector256.Store(Vector256.Load(from + count - 8), to + count - 8);
     }
 
     /// <summary>Copies the 6×6 window at <paramref name="from"/> (rows <see cref="windowWidth"/> apart) into lane 0 of
