@@ -29,4 +29,7 @@ public sealed class StepContext
     /// <summary>Set when the planner fused the residual Add after this layer (and the activation after that) into it;
     /// only operators that <see cref="Planning.ResidualFusion"/> picks (Conv) receive one.</summary>
     public ResidualAdd? Residual { get; init; }
+    /// <summary>Set when the planner fused the MaxPool after this layer into it (<see cref="Planning.PoolFusion"/>):
+    /// <see cref="Outputs"/>[0] is then the pool's output, while <see cref="OutputInfos"/> still describe the layer's own.</summary>
+    public Kernels.F32Gemm.TileMaxPool? MaxPool { get; init; }
 }

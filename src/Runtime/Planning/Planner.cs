@@ -125,6 +125,9 @@ public static class Planner
         var placedIn = new Dictionary<string, (string Owner, int Offset)>(StringComparer.Ordinal);
         foreach (var (value, block) in blocks) placedIn[value] = (block.Concat, block.Offset);
         foreach (var (value, owner) in storedIn) placedIn[value] = (owner, 0);
+        // And the Convs that take in the MaxPool after them write its output; their own output is never stored.
+        var (pooled, skippedPools, unstored) = PoolFusion.Find(g, layers, isa, placedIn.Keys.ToHashSet(StringComparer.Ordinal),
+            residuals.Keys.ToHashSet());
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var offsetOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var requests = new List<(int Size, int First, int Last)>();
@@ -152,7 +155,7 @@ public static class Planner
             for (int j = 0; j < node.Outputs.Length; j++)
             {
                 string o = node.Outputs[j];
-                if (o.Length == 0 || infos[o].IsConstant) continue;
+                if (o.Length == 0 || infos[o].IsConstant || unstored.Contains(o)) continue;
                 if (j == 0 && layers[k].Operator is IViewOperator && storageOf.TryGetValue(node.Inputs[0], out int shared))
                 {
                     storageOf[o] = shared;
@@ -196,11 +199,12 @@ public static class Planner
             var node = layer.Node;
             var inSlots = new Slot[node.Inputs.Length];
             for (int i = 0; i < inSlots.Length; i++)
-                if (node.Inputs[i].Length > 0) inSlots[i] = SlotOf(node.Inputs[i], "input");
+                if (node.Inputs[i].Length > 0 && !unstored.Contains(node.Inputs[i])) inSlots[i] = SlotOf(node.Inputs[i], "input");
             var outSlots = new Slot[layer.Outputs.Length];
             for (int j = 0; j < outSlots.Length; j++)
-                if (j < node.Outputs.Length && node.Outputs[j].Length > 0) outSlots[j] = SlotOf(node.Outputs[j], "output");
-            if (skippedConcats.Contains(k) || skippedResiduals.Contains(k))
+                if (j < node.Outputs.Length && node.Outputs[j].Length > 0)
+                    outSlots[j] = pooled.TryGetValue(k, out var into) ? SlotOf(into.Output, "pooled output") : SlotOf(node.Outputs[j], "output");
+            if (skippedConcats.Contains(k) || skippedResiduals.Contains(k) || skippedPools.Contains(k))
             {
                 steps[k] = new SkippedStep { NodeName = node.Name, OpType = node.OpType };
                 continue;
@@ -209,6 +213,7 @@ public static class Planner
             {
                 InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,
                 Residual = residuals.TryGetValue(k, out var fold) ? new ResidualAdd(SlotOf(fold.Residual, "residual"), fold.Activation) : null,
+                MaxPool = pooled.TryGetValue(k, out var poolFold) ? poolFold.Window : null,
             });
         }
 

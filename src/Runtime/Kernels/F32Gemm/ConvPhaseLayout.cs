@@ -27,7 +27,9 @@ public sealed unsafe class ConvPhaseLayout
     private readonly AlignedFloats? staged;
 
     /// <param name="readableInput">Floats readable from the start of X (its slot and whatever follows in its array).</param>
-    public ConvPhaseLayout(int batch, int channels, int group, SpatialParams geometry, long readableInput)
+    /// <param name="allocateStaging">False for a layout that only answers questions about the geometry (plan-time
+    /// costs): it cannot stage.</param>
+    public ConvPhaseLayout(int batch, int channels, int group, SpatialParams geometry, long readableInput, bool allocateStaging = true)
     {
         if (geometry.Rank is < 1 or > 2) throw new ArgumentException("only 1-D and 2-D convolutions lower to a GEMM", nameof(geometry));
         Batch = batch;
@@ -70,7 +72,7 @@ public sealed unsafe class ConvPhaseLayout
         long sourceNeeded = Math.Max((long)batch * channels * PlaneSize, lastGroupStart + maxOffset + VirtualColumns + MaxOverreach);
         bool unpadded = strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && PhaseRows == Height && PhaseCols == Width;
         ReadsInputInPlace = unpadded && sourceNeeded <= readableInput;
-        if (!ReadsInputInPlace) staged = new AlignedFloats(sourceNeeded);
+        if (!ReadsInputInPlace && allocateStaging) staged = new AlignedFloats(sourceNeeded);
     }
 
     public int Batch { get; }

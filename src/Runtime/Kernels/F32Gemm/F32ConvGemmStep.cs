@@ -100,10 +100,10 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto, int kBlock = 0,
         int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, WorkerPool? pool = null,
-        Slot residual = default, ResidualRuns? residualRuns = null)
+        Slot residual = default, ResidualRuns? residualRuns = null, TileMaxPool? maxPool = null)
     {
         var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Buffer.Length - (long)x.Offset);
-        var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks);
+        var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks, 1, maxPool);
         // Too few tiles for every thread to get several: cut the columns finer where tiles store straight into Y (each
         // thread then writes its own rows, as the layers around it do), else split the output channels further.
         if (pool is { Threads: > 1 } && channelBlocks == 1 && conv.TileCount < TilesPerThread * pool.Threads)
@@ -113,7 +113,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
                 ? (1, direct.Blocks * more) : (conv.ChannelBlocks * more, 1);
             conv = Lower(kernel, layout, outChannels, weights, bias, activation,
                 conv is F32ConvGemm ? ConvLoweringChoice.ChannelMajor : ConvLoweringChoice.PixelMajor, kBlock, scratchFloats,
-                channelSplit, columnSplit);
+                channelSplit, columnSplit, maxPool);
         }
         return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
     }
@@ -138,23 +138,47 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     /// </summary>
     public static IF32ConvLowering Lower(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto,
-        int kBlock = 0, int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, int columnBlocks = 1)
+        int kBlock = 0, int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, int columnBlocks = 1,
+        TileMaxPool? maxPool = null)
     {
-        int groupOut = outChannels / layout.Group;
+        if (maxPool is not null) choice = ConvLoweringChoice.PixelMajor;
         if (choice == ConvLoweringChoice.Auto)
-        {
-            double channelMajor = F32ConvGemm.PaddedWork(kernel, layout, groupOut);
-            if (F32ConvGemm.Packs(kernel, layout, groupOut))
-                channelMajor += PackCost * layout.K * layout.Group * F32ConvGemm.RoundUp(layout.VirtualColumns, kernel.Columns);
-            if (F32ConvGemm.Compacts(kernel, layout, kBlock > 0 ? kBlock : DefaultKBlock(layout, ConvLoweringChoice.ChannelMajor)))
-                channelMajor += TransposeCost * (double)groupOut * layout.Group * layout.OutHeight * layout.OutWidth;
-            double pixelMajor = F32ConvPixelGemm.PaddedWork(kernel, layout, groupOut) * (1 + TransposeCost / Math.Max(1, layout.K));
-            choice = pixelMajor < channelMajor ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;
-        }
+            choice = PixelMajorCost(kernel, layout, outChannels, 1) < ChannelMajorCost(kernel, layout, outChannels, kBlock)
+                ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;
         if (kBlock <= 0) kBlock = DefaultKBlock(layout, choice);
         return choice == ConvLoweringChoice.PixelMajor
-            ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks)
+            ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks, maxPool)
             : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks, columnBlocks);
+    }
+
+    /// <summary>The channel-major lowering's padded multiply-adds, with its packing and its copy out of scratch.</summary>
+    private static double ChannelMajorCost(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, int kBlock)
+    {
+        int groupOut = outChannels / layout.Group;
+        double cost = F32ConvGemm.PaddedWork(kernel, layout, groupOut);
+        if (F32ConvGemm.Packs(kernel, layout, groupOut))
+            cost += PackCost * layout.K * layout.Group * F32ConvGemm.RoundUp(layout.VirtualColumns, kernel.Columns);
+        if (F32ConvGemm.Compacts(kernel, layout, kBlock > 0 ? kBlock : DefaultKBlock(layout, ConvLoweringChoice.ChannelMajor)))
+            cost += TransposeCost * (double)outChannels * layout.OutHeight * layout.OutWidth;
+        return cost;
+    }
+
+    /// <summary>The pixel-major lowering's padded multiply-adds, with its transposing store of one output in
+    /// <paramref name="storedShare"/> (a fused MaxPool stores one per window).</summary>
+    private static double PixelMajorCost(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, double storedShare) =>
+        F32ConvPixelGemm.PaddedWork(kernel, layout, outChannels / layout.Group) * (1 + storedShare * TransposeCost / Math.Max(1, layout.K));
+
+    /// <summary>
+    /// Whether a MaxPool of non-overlapping windows after this convolution is best taken over its tiles
+    /// (<see cref="TileMaxPool"/>, which needs the pixel-major lowering): when that lowering, storing one output per
+    /// window, costs no more than the channel-major one plus the separate pool step, counted as moving each
+    /// convolution output twice (in and out of its channel blocks) at the transposing store's cost.
+    /// </summary>
+    public static bool PoolsInTiles(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, TileMaxPool maxPool)
+    {
+        double outputs = (double)outChannels * layout.OutHeight * layout.OutWidth;
+        double pooled = PixelMajorCost(kernel, layout, outChannels, 1.0 / (maxPool.KernelH * maxPool.KernelW));
+        return pooled <= ChannelMajorCost(kernel, layout, outChannels, 0) + 2 * TransposeCost * outputs;
     }
 
     /// <summary>

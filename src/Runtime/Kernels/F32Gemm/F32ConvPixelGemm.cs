@@ -21,6 +21,8 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// from L1 across all the plane's panels. Splitting pixels would stream all weights once per pixel block — the late
 /// 1×1 layers hold 0.6–1.6 MB of weights that, inside a whole model, come from DRAM: 320→1280 at 7×7 split into 5
 /// pixel blocks ran 1.4× slower than one block (measured on AVX2 in a 10-layer chain whose weights miss L3).
+/// With a <see cref="TileMaxPool"/> the pixel blocks are whole bands of pooling windows, each block is pooled in its
+/// scratch once its last K block is done, and only the pooled pixels are transposed into Y, the pool's output.
 /// </remarks>
 public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
 {
@@ -33,10 +35,14 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     private readonly int outChannels, groupOut, outPlane, strips, mPadded, pixelPanels, blockPanels, blockStrips;
     private readonly AlignedFloats packedWeights, packedBias;
     private readonly PinnedOffsets pixels;
+    // A MaxPool taken over the tiles before they are stored (null: the convolution output itself is stored), and the
+    // plane it stores: the pooled one, or the convolution's.
+    private readonly TileMaxPool? maxPool;
+    private readonly int storedHeight, storedWidth, storedPlane;
 
     public F32ConvPixelGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = F32ConvGemm.DefaultKBlock,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, TileMaxPool? maxPool = null)
     {
         this.kernel = kernel;
         this.activation = activation;
@@ -49,6 +55,15 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         strips = mPadded / nr;
         pixelPanels = (outPlane + pr - 1) / pr;
         blockPanels = Math.Clamp(scratchFloats / (pr * nr), 1, Math.Max(1, pixelPanels));
+        this.maxPool = maxPool;
+        (storedHeight, storedWidth) = maxPool is { } mp ? mp.Output(layout.OutHeight, layout.OutWidth) : (layout.OutHeight, layout.OutWidth);
+        storedPlane = storedHeight * storedWidth;
+        if (maxPool is { } window && blockPanels < pixelPanels)
+        {
+            // Blocks of whole bands of pooling windows (KernelH conv rows), each a whole number of panels.
+            int band = window.KernelH * layout.OutWidth, unit = band / Gcd(band, pr);
+            blockPanels = Math.Max(unit, blockPanels / unit * unit);
+        }
         Blocks = (pixelPanels + blockPanels - 1) / blockPanels;
         KBlock = F32ConvGemm.EvenBlock(k, kBlock);
         int fitting = Math.Clamp(scratchFloats / (blockPanels * pr * nr), 1, strips);
@@ -83,6 +98,8 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
             bias.Slice(g * groupOut, groupOut).CopyTo(packedBias.Span.Slice(g * mPadded));
         ScratchLength = blockPanels * pr * RowStride(blockStrips * nr);
     }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     public ConvPhaseLayout Layout { get; }
     public string Description => $"{kernel.PixelRows}x{kernel.Columns} {kernel.Name.Split(' ')[^1]} pixel-major";
@@ -150,8 +167,17 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         }
 
         int p0 = panel0 * pr, p1 = Math.Min(p0 + panels * pr, outPlane);
-        float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * outPlane;
-        TransposeOut(tileScratch, ldc, yGroup + p0, strip0 * nr, Math.Min(strip1 * nr, groupOut), p1 - p0);
+        float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * storedPlane;
+        int m0 = strip0 * nr, m1 = Math.Min(strip1 * nr, groupOut);
+        if (maxPool is { } window)
+        {
+            // The block is whole bands of windows (or the plane's end): pool them in place, then store the pooled pixels.
+            int width = Layout.OutWidth, row0 = p0 / width;
+            int pooled = window.Pool(tileScratch, ldc, (strip1 - strip0) * nr, width, row0, (p1 - p0) / width, storedHeight);
+            TransposeOut(tileScratch, ldc, yGroup + row0 / window.KernelH * storedWidth, m0, m1, pooled, storedPlane);
+            return;
+        }
+        TransposeOut(tileScratch, ldc, yGroup + p0, m0, m1, p1 - p0, outPlane);
     }
 
     public void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1)
@@ -162,33 +188,38 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         m1 = g * groupOut + Math.Min(strip1 * kernel.Columns, groupOut);
         p0 = block * blockPanels * kernel.PixelRows;
         p1 = Math.Min(p0 + blockPanels * kernel.PixelRows, outPlane);
+        if (maxPool is not { } window) return;
+        // Pooled pixels: the block's whole bands of windows.
+        int width = Layout.OutWidth;
+        p0 = Math.Min(p0 / width / window.KernelH, storedHeight) * storedWidth;
+        p1 = Math.Min(p1 / width / window.KernelH, storedHeight) * storedWidth;
     }
 
     /// <summary>
     /// Copies the block's real pixels, rows of <paramref name="scratch"/> (channels [m0, m1) of the tile, starting at
     /// its channel strip0·NR), into the channel planes at <paramref name="to"/>: by 8×8 (4×4 on 128-bit hardware)
     /// register transposes, the ragged edges element by element. It was a scalar loop: 320→1280 and 192→1024 at 7×7
-    /// are 7–10% faster this way (AVX2).
+    /// are 7–10% faster this way (AVX2). <paramref name="plane"/>: floats per output channel plane.
     /// </summary>
-    private void TransposeOut(float* scratch, nint ldc, float* to, int m0, int m1, int pixels)
+    private void TransposeOut(float* scratch, nint ldc, float* to, int m0, int m1, int pixels, nint plane)
     {
         // The kernel's vector width picks the block, so the 128-bit kernels (ARM64's) run the 4×4 form on x64 tests too.
         int block = kernel.Columns > 8 && Vector256.IsHardwareAccelerated ? 8 : Vector128.IsHardwareAccelerated ? 4 : 1;
         int mFull = m0 + (m1 - m0) / block * block, pFull = block > 1 ? pixels / block * block : 0;
         for (int m = m0; m < mFull && pFull > 0; m += block)
         {
-            ref float from = ref *(scratch + (m - m0)), into = ref *(to + (nint)m * outPlane);
+            ref float from = ref *(scratch + (m - m0)), into = ref *(to + (nint)m * plane);
             for (int p = 0; p < pFull; p += block)
             {
                 if (block == 8)
-                    F32Vector.F32Vector256.Transpose(ref Unsafe.Add(ref from, (nint)p * ldc), ldc, ref Unsafe.Add(ref into, p), outPlane);
+                    F32Vector.F32Vector256.Transpose(ref Unsafe.Add(ref from, (nint)p * ldc), ldc, ref Unsafe.Add(ref into, p), plane);
                 else
-                    F32Vector.F32Vector128.Transpose(ref Unsafe.Add(ref from, (nint)p * ldc), ldc, ref Unsafe.Add(ref into, p), outPlane);
+                    F32Vector.F32Vector128.Transpose(ref Unsafe.Add(ref from, (nint)p * ldc), ldc, ref Unsafe.Add(ref into, p), plane);
             }
         }
         for (int m = m0; m < m1; m++)
         {
-            float* row = to + (nint)m * outPlane, column = scratch + (m - m0);
+            float* row = to + (nint)m * plane, column = scratch + (m - m0);
             for (int p = m < mFull ? pFull : 0; p < pixels; p++) row[p] = column[(nint)p * ldc];
         }
     }

@@ -75,10 +75,29 @@ public sealed class ConvOperator : Operator, IWindowedOperator
     /// activation, which would then come before the Add.</summary>
     public bool CanTakeResidual => activation.Kind == ActivationKind.None;
 
+    /// <summary>
+    /// Whether this Conv's step on <paramref name="isa"/> would take <paramref name="maxPool"/> over its tiles at no
+    /// loss (<see cref="F32ConvGemmStep.PoolsInTiles"/>): a 2-D convolution on the packed-GEMM path (constant
+    /// weights, not depthwise, not Winograd), whose pixel-major lowering then costs no more than running the pool after it.
+    /// </summary>
+    public bool PoolsInTiles(ValueInfo?[] inputs, KernelIsa isa, TileMaxPool maxPool)
+    {
+        if (isa == KernelIsa.Reference || inputs.Length < 2 || inputs[0] is not { Rank: 4 } x || inputs[1] is not { } w) return false;
+        var b = inputs.Length > 2 ? inputs[2] : null;
+        bool constantWeights = w.IsConstant && (b is null || b.IsConstant);
+        var geometry = ResolveWindow(inputs);
+        int channels = x.Shape[1], outChannels = w.Shape[0];
+        if (!F32ConvGemmStep.Handles(geometry, channels, outChannels, group, constantWeights)
+            || WinogradPolicy.IsaFor(geometry, group, channels, outChannels, isa, WinogradPolicy.Mode) is not null) return false;
+        var layout = new ConvPhaseLayout(x.Shape[0], channels, group, geometry, 0, allocateStaging: false);
+        return F32ConvGemmStep.PoolsInTiles(F32GemmKernel.For(isa, activation.Kind), layout, outChannels, maxPool);
+    }
+
     /// <summary>The GEMM and Winograd steps apply a folded residual (<see cref="StepContext.Residual"/>) tile by tile;
     /// the depthwise and reference steps are followed by it over their whole output (<see cref="WithResidual"/>).</summary>
     public override Step CreateStep(StepContext context)
     {
+        if (context.MaxPool is { } maxPool) return CreatePooledStep(context, maxPool);
         if (Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise)
             return WithResidual(depthwise, context);
         var geometry = ResolveWindow(context.InputInfos);
@@ -107,6 +126,21 @@ public sealed class ConvOperator : Operator, IWindowedOperator
             Batch = x.Shape[0], InChannels = x.Shape[1], OutChannels = context.InputInfos[1]!.Shape[0], Group = group,
             Geometry = geometry, Activation = activation,
         }, context);
+    }
+
+    /// <summary>The GEMM step that also takes the MaxPool the planner fused after this Conv; Y is the pool's output.</summary>
+    private Step CreatePooledStep(StepContext context, TileMaxPool maxPool)
+    {
+        // The planner asked PoolsInTiles first.
+        if (!PoolsInTiles(context.InputInfos, context.Isa, maxPool) || context.Residual is not null)
+            throw new InvalidOperationException($"{Where}: the planner fused a MaxPool this Conv cannot take"); // planner invariant
+        var geometry = ResolveWindow(context.InputInfos);
+        var x = context.InputInfos[0]!;
+        var w = context.InputInfos[1]!;
+        var b = context.InputInfos.Length > 2 ? context.InputInfos[2] : null;
+        return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
+            context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
+            w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, maxPool: maxPool);
     }
 
     /// <summary>A step whose kernel does not apply a folded residual itself, followed by it over its whole output.</summary>

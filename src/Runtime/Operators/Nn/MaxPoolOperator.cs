@@ -1,5 +1,6 @@
 using System.Numerics;
 using Cnnrt.Graph;
+using Cnnrt.Kernels.F32Gemm;
 using Cnnrt.Kernels.F32Pool;
 using Cnnrt.Kernels.Reference;
 using Cnnrt.Tensors;
@@ -34,6 +35,21 @@ public sealed class MaxPoolOperator : PoolOperator
         var shape = OutputShape(x, geometry);
         var y = new ValueInfo(x.Type, shape);
         return Node.Outputs.Length > 1 ? [y, new ValueInfo(DataType.Int64, shape)] : [y];
+    }
+
+    /// <summary>
+    /// This pool as a window a convolution can take over its own tiles (<see cref="TileMaxPool"/>), or null: a float
+    /// 2-D pool without Indices whose windows tile the plane — kernel = stride, no padding, no dilation, the partial
+    /// last row and column dropped.
+    /// </summary>
+    public TileMaxPool? AsTileMaxPool(ValueInfo?[] inputs)
+    {
+        if (WantsIndices || inputs.Length != 1 || inputs[0] is not { Type: DataType.Float, Rank: 4 }) return null;
+        var axes = ResolveWindow(inputs).Axes;
+        foreach (var a in axes)
+            if (a.Stride != a.Kernel || a.Dilation != 1 || a.PadBegin != 0 || a.PadEnd != 0 || a.Output != a.Input / a.Kernel || a.Output == 0)
+                return null;
+        return new TileMaxPool(axes[0].Kernel, axes[1].Kernel);
     }
 
     public override Step CreateStep(StepContext context)

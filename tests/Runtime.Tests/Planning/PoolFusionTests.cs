@@ -1,0 +1,164 @@
+using Cnnrt.Graph;
+using Cnnrt.Kernels;
+using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Operators;
+using Cnnrt.Planning;
+using Cnnrt.Tensors;
+using Cnnrt.Tests.Kernels;
+using Cnnrt.Tests.Kernels.F32Gemm;
+using static Cnnrt.Tests.OpTestUtil;
+
+namespace Cnnrt.Tests.Planning;
+
+/// <summary>
+/// Conv → MaxPool with windows that tile the plane is folded into the Conv, which pools its own pixel-major tiles
+/// (<see cref="TileMaxPool"/>): the MaxPool step runs nothing and the convolution output is never stored. The fused
+/// kernel is checked bit for bit against the same convolution stored and then pooled by the reference, on every
+/// micro-kernel this host runs; whole plans against the reference interpreter on every path and thread count.
+/// </summary>
+public class PoolFusionTests
+{
+    /// <summary>input [batch, c, h, w] → conv (3×3 pad 1, Relu, the variant's) → MaxPool (the variant's) → conv (1×1) → output.</summary>
+    private static ModelGraph Graph(string variant, int c, int h, int w, int batch = 1)
+    {
+        // 32 output channels per group: a whole AVX-512 strip, where the cost rule picks the pixel-major lowering.
+        int group = variant == "grouped" ? 2 : 1, m = 32 * group;
+        var g = new ModelGraph { Opset = 13, Name = "pooled" };
+        g.Inputs.Add(new ValueDecl { Name = "input", Type = DataType.Float, Dims = [batch, c, h, w] });
+        if (variant == "depthwise") m = c;
+        g.Initializers["w1"] = Random([m, variant == "depthwise" ? 1 : c / group, 3, 3], 3, -0.3f, 0.3f);
+        g.Initializers["b1"] = Random([m], 4);
+        g.Initializers["w2"] = Random([8, m, 1, 1], 5, -0.3f, 0.3f);
+        var conv = new Node { Name = "conv", OpType = "Conv", Inputs = ["input", "w1", "b1"], Outputs = ["a"] };
+        conv.SetAttribute(Ints("pads", 1, 1, 1, 1));
+        if (group > 1) conv.SetAttribute(Int("group", group));
+        if (variant == "depthwise") conv.SetAttribute(Int("group", c));
+        g.Nodes.Add(conv);
+        g.Nodes.Add(new Node { Name = "relu", OpType = "Relu", Inputs = ["a"], Outputs = ["r"] });
+        var pool = new Node { Name = "pool", OpType = "MaxPool", Inputs = ["r"], Outputs = ["p"] };
+        var (kernel, stride) = variant switch
+        {
+            "3x3 windows" => (new long[] { 3, 3 }, new long[] { 3, 3 }),
+            "2x3 windows" => ([2, 3], [2, 3]),
+            "overlapping" => ([3, 3], [2, 2]),
+            _ => (new long[] { 2, 2 }, new long[] { 2, 2 }),
+        };
+        pool.SetAttribute(Ints("kernel_shape", kernel));
+        pool.SetAttribute(Ints("strides", stride));
+        if (variant == "padded") pool.SetAttribute(Ints("pads", 1, 1, 1, 1));
+        if (variant == "ceil") pool.SetAttribute(Int("ceil_mode", 1));
+        g.Nodes.Add(pool);
+        g.Nodes.Add(new Node { Name = "head", OpType = "Conv", Inputs = ["p", "w2"], Outputs = ["y"] });
+        g.Outputs.Add(new ValueDecl { Name = "y", Type = DataType.Float });
+        if (variant == "conv output read twice") g.Outputs.Add(new ValueDecl { Name = "r", Type = DataType.Float });
+        return g;
+    }
+
+    /// <summary>Variant, input channels, height, width, batch; whether the pool is folded on the fast paths.</summary>
+    public static TheoryData<string, int, int, int, int, bool> Cases() => new()
+    {
+        { "2x2 windows", 8, 9, 7, 1, true },
+        { "3x3 windows", 8, 11, 10, 1, true },
+        { "2x3 windows", 5, 10, 13, 1, true },
+        { "large plane", 3, 40, 36, 1, true },
+        { "batch 2", 4, 12, 8, 2, true },
+        { "grouped", 8, 10, 10, 1, true },
+        { "overlapping", 8, 9, 7, 1, false },
+        { "padded", 8, 9, 7, 1, false },
+        { "ceil", 8, 9, 7, 1, false },
+        { "conv output read twice", 8, 9, 7, 1, false },
+        { "depthwise", 8, 9, 7, 1, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FoldsOnlyWhereItMayAndMatchesTheReference(string variant, int c, int h, int w, int batch, bool folds)
+    {
+        var x = Random([batch, c, h, w], 11, -2, 2);
+        var expected = ReferenceInterpreter.Run(Graph(variant, c, h, w, batch), new Dictionary<string, Tensor> { ["input"] = x });
+        foreach (var isa in VectorKernelRunner.FastIsas.Prepend(KernelIsa.Reference))
+        {
+            float[]? oneThread = null;
+            foreach (int threads in isa == KernelIsa.Reference ? [1] : new[] { 1, 2, 3 })
+            {
+                using var session = new Session(Model.FromGraph(Graph(variant, c, h, w, batch)), new SessionOptions { Isa = isa, Threads = threads });
+                var steps = session.Plan.StepList;
+                bool skipped = steps.Single(s => s.NodeName == "pool") is SkippedStep;
+                Assert.True(skipped == (folds && isa != KernelIsa.Reference), $"{variant} {isa}: pool skipped = {skipped}");
+                if (skipped) Assert.Contains("pixel-major", Assert.IsType<F32ConvGemmStep>(steps.Single(s => s.NodeName == "conv")).Conv.Description);
+                PlanOutputs.AssertMatch(session, x, expected, isa, 1e-4f);
+                // Threads split tiles, never a sum or a window: the same bits on 1, 2 and 3 threads.
+                var y = session.Output(0).ToArray();
+                if (oneThread is null) oneThread = y;
+                else Assert.Equal(oneThread, y);
+            }
+        }
+    }
+
+    [Fact]
+    public void AFoldedPoolStoresNoConvolutionOutput()
+    {
+        using var folded = new Session(Model.FromGraph(Graph("2x2 windows", 8, 9, 7)), new SessionOptions { Threads = 1 });
+        using var kept = new Session(Model.FromGraph(Graph("overlapping", 8, 9, 7)), new SessionOptions { Threads = 1 });
+        if (folded.Plan.Isa == KernelIsa.Reference) return; // no fast path on this host: nothing is folded
+        // Both store the pooled output (32×4×3 either way: 2×2 windows, or 3×3 stride 2, over 9×7) and the head's;
+        // "kept" also the 32×9×7 convolution output.
+        Assert.Equal(32 * 9 * 7 * sizeof(float), kept.Plan.IntermediateBytes - folded.Plan.IntermediateBytes);
+    }
+
+    [Fact]
+    public void RunsAllocateNothingWithAFoldedPoolOnAPool()
+    {
+        using var session = new Session(Model.FromGraph(Graph("large plane", 3, 40, 36)), new SessionOptions { Threads = 2 });
+        Random([1, 3, 40, 36], 1).Floats.CopyTo(session.Input(0));
+        session.Run();
+        long allocated = long.MaxValue;
+        for (int attempt = 0; attempt < 20 && allocated != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) session.Run();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, allocated);
+    }
+
+    public static IEnumerable<object[]> Seeds() => Enumerable.Range(0, 40).Select(i => new object[] { i });
+
+    /// <summary>
+    /// Random convolutions and tiling windows, small K and scratch blocks (many pixel blocks, each whole bands of
+    /// windows) and channel blocks: the fused kernel gives exactly the convolution's own output pooled by the reference.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void TheFusedKernelPoolsExactlyTheConvolutionItStores(int seed)
+    {
+        var rng = new Random(seed);
+        int n = rng.Next(1, 3), group = rng.Next(3) == 0 ? 2 : 1, c = group * rng.Next(1, 6), m = group * rng.Next(1, 20);
+        int h = rng.Next(2, 30), w = rng.Next(2, 30), kh = rng.Next(1, Math.Min(4, h) + 1), kw = rng.Next(1, Math.Min(4, w) + 1);
+        int k = rng.Next(2) == 0 ? 3 : 1, pad = k / 2;
+        var geometry = new SpatialParams([new SpatialAxis(h, k, 1, 1, pad, pad, h), new SpatialAxis(w, k, 1, 1, pad, pad, w)]);
+        var poolGeometry = new SpatialParams([new SpatialAxis(h, kh, kh, 1, 0, 0, h / kh), new SpatialAxis(w, kw, kw, 1, 0, 0, w / kw)]);
+        var x = Random([n, c, h, w], seed * 5 + 1).Floats;
+        var weights = Random([m, c / group, k, k], seed * 5 + 2).Floats;
+        var bias = Random([m], seed * 5 + 3).Floats;
+        var activation = ConvGemmTests.Activations[rng.Next(ConvGemmTests.Activations.Length)];
+        int kBlock = rng.Next(2) == 0 ? rng.Next(1, 20) : 0, scratch = rng.Next(2) == 0 ? rng.Next(1, 3000) : F32ConvGemm.DefaultScratchFloats;
+        int channelBlocks = rng.Next(1, 4);
+        foreach (var (name, make) in ConvGemmTests.Kernels())
+        {
+            var kernel = make(activation.Kind);
+            var stored = new float[n * m * h * w];
+            F32ConvGemmStep.Create(kernel, "conv", "Conv", Slot.Of(x), Slot.Of(stored), n, c, m, group, geometry, weights, bias,
+                activation, ConvLoweringChoice.PixelMajor, kBlock, scratch, channelBlocks).Run();
+            var expected = new float[n * m * (h / kh) * (w / kw)];
+            PoolReference.MaxPool<float>(stored, expected, Span<long>.Empty, n * m, poolGeometry, false);
+
+            var pooled = new float[expected.Length];
+            F32ConvGemmStep.Create(kernel, "conv", "Conv", Slot.Of(x), Slot.Of(pooled), n, c, m, group, geometry, weights, bias,
+                activation, ConvLoweringChoice.PixelMajor, kBlock, scratch, channelBlocks, maxPool: new TileMaxPool(kh, kw)).Run();
+            Assert.True(expected.AsSpan().SequenceEqual(pooled),
+                $"{name}: n{n} c{c} m{m} g{group} {h}x{w} k{k} pool {kh}x{kw} kBlock {kBlock} scratch {scratch} {activation}");
+        }
+    }
+}
