@@ -7,11 +7,11 @@ using Cnnrt.Operators.Nn;
 namespace Cnnrt.Planning;
 
 /// <summary>
-/// Finds the MaxPools a plan can fold into the convolution before them: Conv (and its fused activation) → MaxPool
-/// with windows that tile the plane, as classic CNNs alternate them (LeNet, the Fashion CNN's 3×3 conv → 2×2 pool).
-/// The Conv then takes the max over its own pixel-major tiles and stores only the pooled pixels into the MaxPool's
-/// output (<see cref="TileMaxPool"/>); the full convolution output is never stored and the MaxPool layer runs
-/// nothing.
+/// Finds the MaxPools a plan can fold into the convolution before them: Conv (and its fused activation) → MaxPool,
+/// as classic CNNs alternate them (the Fashion CNN's 3×3 conv → 2×2 pool) and stems end (SqueezeNet's, ResNet's and
+/// ShuffleNet's 3×3 stride-2 pools after a 112×112 convolution). The Conv then takes the max over its own pixel-major
+/// tiles and stores only the pooled pixels into the MaxPool's output (<see cref="TileMaxPool"/>); the full
+/// convolution output is never stored and the MaxPool layer runs nothing.
 /// <para>
 /// Done at plan time, where shapes and the kernel path are known: the Conv must say its step takes the pool at no
 /// loss (<see cref="ConvOperator.PoolsInTiles"/>: the GEMM path on a fast ISA, never the reference path), its output

@@ -169,15 +169,15 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         F32ConvPixelGemm.PaddedWork(kernel, layout, outChannels / layout.Group) * (1 + storedShare * TransposeCost / Math.Max(1, layout.K));
 
     /// <summary>
-    /// Whether a MaxPool of non-overlapping windows after this convolution is best taken over its tiles
-    /// (<see cref="TileMaxPool"/>, which needs the pixel-major lowering): when that lowering, storing one output per
-    /// window, costs no more than the channel-major one plus the separate pool step, counted as moving each
-    /// convolution output twice (in and out of its channel blocks) at the transposing store's cost.
+    /// Whether a MaxPool after this convolution is best taken over its tiles (<see cref="TileMaxPool"/>, which needs
+    /// the pixel-major lowering): when that lowering, storing one output per window, costs no more than the
+    /// channel-major one plus the separate pool step, counted as moving each convolution output twice (in and out of
+    /// its channel blocks, or to L3 and back for a large plane) at the transposing store's cost.
     /// </summary>
     public static bool PoolsInTiles(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, TileMaxPool maxPool)
     {
         double outputs = (double)outChannels * layout.OutHeight * layout.OutWidth;
-        double pooled = PixelMajorCost(kernel, layout, outChannels, 1.0 / (maxPool.KernelH * maxPool.KernelW));
+        double pooled = PixelMajorCost(kernel, layout, outChannels, (double)maxPool.Height * maxPool.Width / (layout.OutHeight * layout.OutWidth));
         return pooled <= ChannelMajorCost(kernel, layout, outChannels, 0) + 2 * TransposeCost * outputs;
     }
 

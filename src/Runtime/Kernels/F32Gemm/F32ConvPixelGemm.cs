@@ -21,8 +21,9 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// from L1 across all the plane's panels. Splitting pixels would stream all weights once per pixel block — the late
 /// 1×1 layers hold 0.6–1.6 MB of weights that, inside a whole model, come from DRAM: 320→1280 at 7×7 split into 5
 /// pixel blocks ran 1.4× slower than one block (measured on AVX2 in a 10-layer chain whose weights miss L3).
-/// With a <see cref="TileMaxPool"/> the pixel blocks are whole bands of pooling windows, each block is pooled in its
-/// scratch once its last K block is done, and only the pooled pixels are transposed into Y, the pool's output.
+/// With a <see cref="TileMaxPool"/> the pixel blocks are whole rows of pooling windows, each computing the convolution
+/// rows they read (rows shared by two blocks' windows are computed by both), each block is pooled from its scratch
+/// once its last K block is done, and only the pooled pixels are transposed into Y, the pool's output.
 /// </remarks>
 public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
 {
@@ -32,13 +33,17 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
 
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
-    private readonly int outChannels, groupOut, outPlane, strips, mPadded, pixelPanels, blockPanels, blockStrips;
+    private readonly int outChannels, groupOut, outPlane, strips, mPadded, blockStrips;
     private readonly AlignedFloats packedWeights, packedBias;
+    // The pixels' virtual columns, block by block: each block's panels, the last one padded with its last pixel.
     private readonly PinnedOffsets pixels;
-    // A MaxPool taken over the tiles before they are stored (null: the convolution output itself is stored), and the
-    // plane it stores: the pooled one, or the convolution's.
+    // Per pixel block: where its panels start in `pixels`, how many, its real pixels and the first one.
+    private readonly int[] blockTable, blockPanelCount, blockReal, blockPixel0;
+    // A MaxPool taken over the tiles before they are stored (null: the convolution output itself is stored): each
+    // block's pooled rows [blockPooled0, blockPooled1), pooled in scratch past the tiles (at pooledScratch).
     private readonly TileMaxPool? maxPool;
-    private readonly int storedHeight, storedWidth, storedPlane;
+    private readonly int[] blockPooled0 = [], blockPooled1 = [];
+    private readonly int storedPlane, pooledScratch;
 
     public F32ConvPixelGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = F32ConvGemm.DefaultKBlock,
@@ -53,18 +58,44 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         int nr = kernel.Columns, pr = kernel.PixelRows, k = layout.K;
         mPadded = F32ConvGemm.RoundUp(groupOut, nr);
         strips = mPadded / nr;
-        pixelPanels = (outPlane + pr - 1) / pr;
-        blockPanels = Math.Clamp(scratchFloats / (pr * nr), 1, Math.Max(1, pixelPanels));
+        int pixelPanels = (outPlane + pr - 1) / pr;
+        int blockPanels = Math.Clamp(scratchFloats / (pr * nr), 1, Math.Max(1, pixelPanels));
         this.maxPool = maxPool;
-        (storedHeight, storedWidth) = maxPool is { } mp ? mp.Output(layout.OutHeight, layout.OutWidth) : (layout.OutHeight, layout.OutWidth);
-        storedPlane = storedHeight * storedWidth;
-        if (maxPool is { } window && blockPanels < pixelPanels)
+        storedPlane = maxPool is null ? outPlane : maxPool.Height * maxPool.Width;
+        if (maxPool is null)
         {
-            // Blocks of whole bands of pooling windows (KernelH conv rows), each a whole number of panels.
-            int band = window.KernelH * layout.OutWidth, unit = band / Gcd(band, pr);
-            blockPanels = Math.Max(unit, blockPanels / unit * unit);
+            Blocks = (pixelPanels + blockPanels - 1) / blockPanels;
+            (blockTable, blockPanelCount, blockReal, blockPixel0) = (new int[Blocks], new int[Blocks], new int[Blocks], new int[Blocks]);
+            for (int b = 0; b < Blocks; b++)
+            {
+                blockTable[b] = blockPixel0[b] = b * blockPanels * pr;
+                blockPanelCount[b] = Math.Min(blockPanels, pixelPanels - b * blockPanels);
+                blockReal[b] = Math.Min(blockPanelCount[b] * pr, outPlane - blockPixel0[b]);
+            }
         }
-        Blocks = (pixelPanels + blockPanels - 1) / blockPanels;
+        else
+        {
+            // Blocks of whole pooled rows, evened out, each computing the convolution rows its windows read (rows that
+            // two blocks' windows share are computed by both).
+            int rows = maxPool.RowsPerBlock(blockPanels * pr);
+            Blocks = (maxPool.Height + rows - 1) / rows;
+            rows = (maxPool.Height + Blocks - 1) / Blocks;
+            Blocks = (maxPool.Height + rows - 1) / rows;
+            (blockTable, blockPanelCount, blockReal, blockPixel0) = (new int[Blocks], new int[Blocks], new int[Blocks], new int[Blocks]);
+            (blockPooled0, blockPooled1) = (new int[Blocks], new int[Blocks]);
+            for (int b = 0, start = 0; b < Blocks; b++)
+            {
+                blockPooled0[b] = b * rows;
+                blockPooled1[b] = Math.Min(maxPool.Height, blockPooled0[b] + rows);
+                var (first, end) = maxPool.ConvRows(blockPooled0[b], blockPooled1[b]);
+                blockPixel0[b] = first * layout.OutWidth;
+                blockReal[b] = (end - first) * layout.OutWidth;
+                blockPanelCount[b] = (blockReal[b] + pr - 1) / pr;
+                blockTable[b] = start;
+                start += blockPanelCount[b] * pr;
+            }
+            blockPanels = blockPanelCount.Max();
+        }
         KBlock = F32ConvGemm.EvenBlock(k, kBlock);
         int fitting = Math.Clamp(scratchFloats / (blockPanels * pr * nr), 1, strips);
         // Equal channel blocks: as many as the scratch (or the pool's channelBlocks) needs, strips spread evenly.
@@ -72,11 +103,12 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         blockStrips = (strips + splits - 1) / splits;
         ChannelBlocks = (strips + blockStrips - 1) / blockStrips;
 
-        var table = new nint[pixelPanels * pr];
-        for (int p = 0; p < table.Length; p++)
+        var table = new nint[blockTable[^1] + blockPanelCount[^1] * pr];
+        for (int b = 0; b < Blocks; b++)
+        for (int i = 0; i < blockPanelCount[b] * pr; i++)
         {
-            int real = Math.Min(p, outPlane - 1);
-            table[p] = (nint)(real / layout.OutWidth) * layout.PhaseCols + real % layout.OutWidth;
+            int pixel = blockPixel0[b] + Math.Min(i, blockReal[b] - 1);
+            table[blockTable[b] + i] = (nint)(pixel / layout.OutWidth) * layout.PhaseCols + pixel % layout.OutWidth;
         }
         pixels = new PinnedOffsets(table);
 
@@ -96,10 +128,11 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         packedBias = new AlignedFloats((long)layout.Group * mPadded);
         for (int g = 0; g < layout.Group && !bias.IsEmpty; g++)
             bias.Slice(g * groupOut, groupOut).CopyTo(packedBias.Span.Slice(g * mPadded));
-        ScratchLength = blockPanels * pr * RowStride(blockStrips * nr);
+        // [the block's tiles][its pooled pixels], one row of the tile's channels (RowStride) each.
+        pooledScratch = blockPanels * pr * RowStride(blockStrips * nr);
+        int pooledRows = maxPool is null ? 0 : blockPooled1.Zip(blockPooled0, (end, first) => end - first).Max() * maxPool.Width;
+        ScratchLength = pooledScratch + pooledRows * RowStride(blockStrips * nr);
     }
-
-    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     public ConvPhaseLayout Layout { get; }
     public string Description => $"{kernel.PixelRows}x{kernel.Columns} {kernel.Name.Split(' ')[^1]} pixel-major";
@@ -127,16 +160,16 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         return (lines | 1) * 16;
     }
 
-    /// <summary>Image n, group g, pixel panels [block·blockPanels, +blockPanels), one block of the group's strips.</summary>
+    /// <summary>Image n, group g, one pixel block's panels, one block of the group's strips.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunTile(int tile, float* source, float* y, float* tileScratch)
     {
         var (n, g, block, channelBlock) = ConvTile.Of(tile, ChannelBlocks, Blocks, Layout.Group);
         int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
         int nr = kernel.Columns, pr = kernel.PixelRows, k = Layout.K;
-        int panel0 = block * blockPanels, panels = Math.Min(blockPanels, pixelPanels - panel0);
+        int panels = blockPanelCount[block], real = blockReal[block];
         float* src = Layout.GroupStart(source, n, g);
-        nint* pixelTable = pixels.Pointer + (nint)panel0 * pr;
+        nint* pixelTable = pixels.Pointer + blockTable[block];
         float* wGroup = packedWeights.Pointer + (nint)g * mPadded * k;
         float* biasGroup = packedBias.Pointer + (nint)g * mPadded;
         // Scratch rows are the tile's pixels, each the tile's strips wide (and padded, see RowStride).
@@ -144,7 +177,6 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         var run = kernel.RunPixels;
         var runOne = kernel.RunPixel;
         // A last panel of at most TailPixels real pixels runs them one by one instead of padding it to 6.
-        int real = Math.Min(panels * pr, outPlane - panel0 * pr);
         bool tail = real % pr is > 0 and <= TailPixels;
         int fullPanels = tail ? panels - 1 : panels, tailEnd = tail ? real : 0;
         float alpha = activation.Alpha, beta = activation.Beta;
@@ -166,18 +198,18 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
             }
         }
 
-        int p0 = panel0 * pr, p1 = Math.Min(p0 + panels * pr, outPlane);
         float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * storedPlane;
         int m0 = strip0 * nr, m1 = Math.Min(strip1 * nr, groupOut);
-        if (maxPool is { } window)
+        if (maxPool is null)
         {
-            // The block is whole bands of windows (or the plane's end): pool them in place, then store the pooled pixels.
-            int width = Layout.OutWidth, row0 = p0 / width;
-            int pooled = window.Pool(tileScratch, ldc, (strip1 - strip0) * nr, width, row0, (p1 - p0) / width, storedHeight);
-            TransposeOut(tileScratch, ldc, yGroup + row0 / window.KernelH * storedWidth, m0, m1, pooled, storedPlane);
+            TransposeOut(tileScratch, ldc, yGroup + blockPixel0[block], m0, m1, real, outPlane);
             return;
         }
-        TransposeOut(tileScratch, ldc, yGroup + p0, m0, m1, p1 - p0, outPlane);
+        // The block holds every convolution row its pooled rows read: pool them, then store the pooled pixels.
+        int p0 = blockPooled0[block], p1 = blockPooled1[block], width = maxPool.Width;
+        float* pooled = tileScratch + pooledScratch;
+        maxPool.Pool(tileScratch, ldc, (strip1 - strip0) * nr, blockPixel0[block] / Layout.OutWidth, p0, p1, pooled);
+        TransposeOut(pooled, ldc, yGroup + p0 * width, m0, m1, (p1 - p0) * width, storedPlane);
     }
 
     public void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1)
@@ -186,13 +218,9 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
         m0 = g * groupOut + strip0 * kernel.Columns;
         m1 = g * groupOut + Math.Min(strip1 * kernel.Columns, groupOut);
-        p0 = block * blockPanels * kernel.PixelRows;
-        p1 = Math.Min(p0 + blockPanels * kernel.PixelRows, outPlane);
-        if (maxPool is not { } window) return;
-        // Pooled pixels: the block's whole bands of windows.
-        int width = Layout.OutWidth;
-        p0 = Math.Min(p0 / width / window.KernelH, storedHeight) * storedWidth;
-        p1 = Math.Min(p1 / width / window.KernelH, storedHeight) * storedWidth;
+        (p0, p1) = maxPool is null
+            ? (blockPixel0[block], blockPixel0[block] + blockReal[block])
+            : (blockPooled0[block] * maxPool.Width, blockPooled1[block] * maxPool.Width);
     }
 
     /// <summary>

@@ -1,87 +1,117 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Kernels.F32Gemm;
 
 /// <summary>
-/// A MaxPool whose windows tile the plane — kernel = stride, no padding, no dilation, the last partial row and column
-/// dropped (floor) — taken by a pixel-major convolution over its own tiles (<see cref="F32ConvPixelGemm"/>) before
-/// they are transposed into NCHW: the tiles hold each pixel's channels side by side, so a window is the max of its
-/// pixels' rows, a vector op per 8 channels, and only the pooled pixels are transposed and stored. The separate
-/// MaxPool step transposed the whole convolution output into channel blocks and back (Fashion CNN's 2×2 pools).
+/// A 2-D MaxPool taken by a pixel-major convolution over its own tiles (<see cref="F32ConvPixelGemm"/>) before they
+/// are transposed into NCHW: the tiles hold each pixel's channels side by side, so a window is the max of its
+/// pixels' tile rows, a vector op per 16 (or 8, 4) channels, and only the pooled pixels are transposed and stored.
+/// Any kernel, stride, padding and ceil mode whose every window has a tap inside the plane; no dilation. Taps in the
+/// padding are skipped, as the reference skips them. The separate MaxPool step transposed the whole convolution
+/// output into channel blocks and back (Fashion CNN's 2×2 pools), or read a plane that had gone to L3 (the 3×3
+/// stride-2 pools after SqueezeNet's and ResNet's stems).
 /// </summary>
-public readonly unsafe record struct TileMaxPool(int KernelH, int KernelW)
+public sealed unsafe class TileMaxPool
 {
-    /// <summary>Pooled rows and columns of a convolution output of <paramref name="height"/>×<paramref name="width"/>.</summary>
-    public (int Height, int Width) Output(int height, int width) => (height / KernelH, width / KernelW);
+    private readonly SpatialAxis h, w;
 
-    /// <summary>
-    /// Pools the conv output rows [<paramref name="row0"/>, <paramref name="row0"/> + <paramref name="rows"/>) held
-    /// in <paramref name="tiles"/> (one tile row per pixel, <paramref name="ldc"/> floats apart, row0 a multiple of
-    /// KernelH) into the first tile rows of the same buffer, one per pooled pixel, row-major; returns how many. A
-    /// pooled pixel's row lies at or before the first pixel of its window, and after every window before it, so
-    /// writing in place never overwrites a pixel still to be read.
-    /// </summary>
-    /// <param name="width">Floats of each tile row to pool: a multiple of 4 (whole micro-kernel strips).</param>
-    public int Pool(float* tiles, nint ldc, int width, int convWidth, int row0, int rows, int pooledHeight)
+    /// <param name="h">The pool's vertical axis over the convolution output (<see cref="Handles"/>).</param>
+    public TileMaxPool(SpatialAxis h, SpatialAxis w)
     {
-        int pooledWidth = convWidth / KernelW;
-        int first = row0 / KernelH, end = Math.Min((row0 + rows) / KernelH, pooledHeight);
-        int q = 0;
-        for (int ph = first; ph < end; ph++)
-        for (int pw = 0; pw < pooledWidth; pw++, q++)
-        {
-            float* window = tiles + ((nint)(ph * KernelH - row0) * convWidth + pw * KernelW) * ldc;
-            Max(window, ldc * convWidth, ldc, tiles + q * ldc, width);
-        }
-        return q;
+        if (!Handles(h, w)) throw new ArgumentException($"a tile max pool cannot take windows {h} × {w}");
+        (this.h, this.w) = (h, w);
     }
 
-    /// <summary>to[c] = max over the window's KernelH×KernelW pixels (rows <paramref name="rowStride"/> apart, pixels
-    /// <paramref name="pixelStride"/>) of pixel[c], from −∞ in row-major tap order with the hardware max, as the
-    /// MaxPool kernels take it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Max(float* window, nint rowStride, nint pixelStride, float* to, int width)
+    /// <summary>Whether every window of both axes has a tap inside the plane, without dilation.</summary>
+    public static bool Handles(SpatialAxis h, SpatialAxis w) => Covers(h) && Covers(w);
+
+    private static bool Covers(SpatialAxis a)
     {
-        int c = 0;
-        if (Vector512.IsHardwareAccelerated && KernelH == 2 && KernelW == 2)
+        if (a.Dilation != 1 || a.Kernel < 1 || a.Stride < 1 || a.Output < 1) return false;
+        for (int o = 0; o < a.Output; o++)
         {
-            // The common 2×2 window unrolled, on the widest vectors (tiles are whole 16-float strips there).
-            for (; c + 16 <= width; c += 16)
+            int start = a.WindowStart(o);
+            if (start + a.Kernel <= 0 || start >= a.Input) return false;
+        }
+        return true;
+    }
+
+    public int Height => h.Output;
+    public int Width => w.Output;
+    public int ConvWidth => w.Input;
+
+    /// <summary>The convolution rows [First, End) that pooled rows [<paramref name="p0"/>, <paramref name="p1"/>) read.</summary>
+    public (int First, int End) ConvRows(int p0, int p1) =>
+        (Math.Max(0, h.WindowStart(p0)), Math.Min(h.Input, h.WindowStart(p1 - 1) + h.Kernel));
+
+    /// <summary>
+    /// Pooled rows per block: as many as fit <paramref name="pixels"/> convolution pixels, but at least enough that
+    /// the rows two blocks share (kernel − stride, computed by both) are at most an eighth of a block's: one pooled
+    /// row per block of ResNet-18's 112×112 stem (3×3 stride-2 pool) computed 3 convolution rows for every 2 and
+    /// made the model 5% slower.
+    /// </summary>
+    public int RowsPerBlock(int pixels)
+    {
+        int rows = 1;
+        // rows + 1 pooled rows read at most rows·stride + kernel convolution rows.
+        while (rows < h.Output && ((long)rows * h.Stride + h.Kernel) * w.Input <= pixels) rows++;
+        int shared = Math.Max(0, h.Kernel - h.Stride);
+        return Math.Min(h.Output, Math.Max(rows, (8 * shared + h.Stride - 1) / h.Stride));
+    }
+
+    /// <summary>
+    /// Pools rows [<paramref name="p0"/>, <paramref name="p1"/>) from the convolution rows held in
+    /// <paramref name="tiles"/> from row <paramref name="row0"/> (one tile row per pixel, <paramref name="ldc"/>
+    /// floats apart; every row the windows read is there) into <paramref name="to"/>, one tile row per pooled pixel.
+    /// </summary>
+    /// <param name="width">Floats of each tile row to pool: a multiple of 4 (whole micro-kernel strips).</param>
+    public void Pool(float* tiles, nint ldc, int width, int row0, int p0, int p1, float* to)
+    {
+        int convWidth = w.Input;
+        for (int ph = p0; ph < p1; ph++)
+        {
+            int r0 = Math.Max(0, h.WindowStart(ph)), r1 = Math.Min(h.Input, h.WindowStart(ph) + h.Kernel);
+            for (int pw = 0; pw < w.Output; pw++, to += ldc)
             {
-                float* p = window + c;
-                var top = Vector512.MaxNative(Vector512.MaxNative(Vector512.Create(float.NegativeInfinity), Vector512.Load(p)), Vector512.Load(p + pixelStride));
-                Vector512.MaxNative(Vector512.MaxNative(top, Vector512.Load(p + rowStride)), Vector512.Load(p + rowStride + pixelStride)).Store(to + c);
+                int c0 = Math.Max(0, w.WindowStart(pw)), c1 = Math.Min(convWidth, w.WindowStart(pw) + w.Kernel);
+                Max(tiles + ((nint)(r0 - row0) * convWidth + c0) * ldc, r1 - r0, c1 - c0, ldc * convWidth, ldc, to, width);
             }
         }
+    }
+
+    /// <summary>to[c] = max over rows × columns pixels (<paramref name="rowStride"/>, <paramref name="pixelStride"/>
+    /// floats apart) of pixel[c], from −∞ in row-major tap order with the hardware max, as the MaxPool kernels take it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max(float* window, int rows, int columns, nint rowStride, nint pixelStride, float* to, int width)
+    {
+        int c = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; c + 16 <= width; c += 16)
+            {
+                var m = Vector512.Create(float.NegativeInfinity);
+                for (float* row = window + c, end = row + rows * rowStride; row < end; row += rowStride)
+                for (int j = 0; j < columns; j++)
+                    m = Vector512.MaxNative(m, Vector512.Load(row + j * pixelStride));
+                m.Store(to + c);
+            }
         if (Vector256.IsHardwareAccelerated)
             for (; c + 8 <= width; c += 8)
             {
                 var m = Vector256.Create(float.NegativeInfinity);
-                for (int i = 0; i < KernelH; i++)
-                for (int j = 0; j < KernelW; j++)
-                    m = Vector256.MaxNative(m, Vector256.Load(window + i * rowStride + j * pixelStride + c));
+                for (float* row = window + c, end = row + rows * rowStride; row < end; row += rowStride)
+                for (int j = 0; j < columns; j++)
+                    m = Vector256.MaxNative(m, Vector256.Load(row + j * pixelStride));
                 m.Store(to + c);
             }
-        if (Vector128.IsHardwareAccelerated)
-            for (; c + 4 <= width; c += 4)
-            {
-                var m = Vector128.Create(float.NegativeInfinity);
-                for (int i = 0; i < KernelH; i++)
-                for (int j = 0; j < KernelW; j++)
-                    m = Vector128.MaxNative(m, Vector128.Load(window + i * rowStride + j * pixelStride + c));
-                m.Store(to + c);
-            }
-        for (; c < width; c++)
+        for (; c + 4 <= width; c += 4)
         {
-            float m = float.NegativeInfinity;
-            for (int i = 0; i < KernelH; i++)
-            for (int j = 0; j < KernelW; j++)
-            {
-                float v = window[i * rowStride + j * pixelStride + c];
-                m = Vector128.MaxNative(Vector128.CreateScalarUnsafe(m), Vector128.CreateScalarUnsafe(v)).ToScalar();
-            }
-            to[c] = m;
+            var m = Vector128.Create(float.NegativeInfinity);
+            for (float* row = window + c, end = row + rows * rowStride; row < end; row += rowStride)
+            for (int j = 0; j < columns; j++)
+                m = Vector128.MaxNative(m, Vector128.Load(row + j * pixelStride));
+            m.Store(to + c);
         }
     }
 }

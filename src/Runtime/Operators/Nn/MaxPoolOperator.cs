@@ -38,18 +38,14 @@ public sealed class MaxPoolOperator : PoolOperator
     }
 
     /// <summary>
-    /// This pool as a window a convolution can take over its own tiles (<see cref="TileMaxPool"/>), or null: a float
-    /// 2-D pool without Indices whose windows tile the plane — kernel = stride, no padding, no dilation, the partial
-    /// last row and column dropped.
+    /// This pool as windows a convolution can take over its own tiles (<see cref="TileMaxPool"/>), or null: a float
+    /// 2-D pool without Indices, no dilation, every window with a tap inside the plane.
     /// </summary>
     public TileMaxPool? AsTileMaxPool(ValueInfo?[] inputs)
     {
         if (WantsIndices || inputs.Length != 1 || inputs[0] is not { Type: DataType.Float, Rank: 4 }) return null;
         var axes = ResolveWindow(inputs).Axes;
-        foreach (var a in axes)
-            if (a.Stride != a.Kernel || a.Dilation != 1 || a.PadBegin != 0 || a.PadEnd != 0 || a.Output != a.Input / a.Kernel || a.Output == 0)
-                return null;
-        return new TileMaxPool(axes[0].Kernel, axes[1].Kernel);
+        return TileMaxPool.Handles(axes[0], axes[1]) ? new TileMaxPool(axes[0], axes[1]) : null;
     }
 
     public override Step CreateStep(StepContext context)
