@@ -23,4 +23,19 @@ internal static class PlanOutputs
             else AssertClose(e, a, tolerance, tolerance);
         }
     }
+
+    /// <summary>Runs <paramref name="session"/> (inputs already set) once, then batches of 10 runs until one allocates
+    /// nothing on this thread (a tiered JIT recompiling in between may allocate once), at most 20 batches.</summary>
+    public static void AssertRunsAllocateNothing(Session session)
+    {
+        session.Run();
+        long allocated = long.MaxValue;
+        for (int attempt = 0; attempt < 20 && allocated != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) session.Run();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, allocated);
+    }
 }
