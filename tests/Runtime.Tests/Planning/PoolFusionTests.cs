@@ -134,10 +134,12 @@ public class PoolFusionTests
         var rng = new Random(seed);
         int n = rng.Next(1, 3), group = rng.Next(3) == 0 ? 2 : 1, c = group * rng.Next(1, 6), m = group * rng.Next(1, 20);
         int h = rng.Next(2, 30), w = rng.Next(2, 30);
-        int k = rng.Next(2) == 0 ? 3 : 1, pad = k / 2;
-        var geometry = new SpatialParams([new SpatialAxis(h, k, 1, 1, pad, pad, h), new SpatialAxis(w, k, 1, 1, pad, pad, w)]);
+        // 1×1 or 3×3 (padded) convolutions, stride 1 or 2 (stems are strided).
+        int k = rng.Next(2) == 0 ? 3 : 1, pad = k / 2, stride = rng.Next(3) == 0 ? 2 : 1;
+        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+        var geometry = new SpatialParams([new SpatialAxis(h, k, stride, 1, pad, pad, oh), new SpatialAxis(w, k, stride, 1, pad, pad, ow)]);
         SpatialAxis poolH, poolW;
-        do (poolH, poolW) = (PoolAxis(rng, h), PoolAxis(rng, w));
+        do (poolH, poolW) = (PoolAxis(rng, oh), PoolAxis(rng, ow));
         while (!TileMaxPool.Handles(poolH, poolW));
         var poolGeometry = new SpatialParams([poolH, poolW]);
         var x = Random([n, c, h, w], seed * 5 + 1).Floats;
@@ -149,7 +151,7 @@ public class PoolFusionTests
         foreach (var (name, make) in ConvGemmTests.Kernels())
         {
             var kernel = make(activation.Kind);
-            var stored = new float[n * m * h * w];
+            var stored = new float[n * m * oh * ow];
             F32ConvGemmStep.Create(kernel, "conv", "Conv", Slot.Of(x), Slot.Of(stored), n, c, m, group, geometry, weights, bias,
                 activation, ConvLoweringChoice.PixelMajor, kBlock, scratch, channelBlocks).Run();
             var expected = new float[n * m * poolH.Output * poolW.Output];
@@ -163,7 +165,7 @@ public class PoolFusionTests
             // same value within an ulp or two, never more.
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(MathF.Abs(expected[i] - pooled[i]) <= 1e-6f * (1 + MathF.Abs(expected[i])),
-                    $"{name}: element {i} {expected[i]} vs {pooled[i]}; n{n} c{c} m{m} g{group} {h}x{w} k{k} pool {poolH} x {poolW} " +
+                    $"{name}: element {i} {expected[i]} vs {pooled[i]}; n{n} c{c} m{m} g{group} {h}x{w} k{k} s{stride} pool {poolH} x {poolW} " +
                     $"kBlock {kBlock} scratch {scratch} {activation}");
         }
     }
