@@ -41,7 +41,6 @@ public sealed unsafe class TileMaxPool
 
     public int Height => h.Output;
     public int Width => w.Output;
-    public int ConvWidth => w.Input;
 
     /// <summary>The convolution rows [First, End) that pooled rows [<paramref name="p0"/>, <paramref name="p1"/>) read.</summary>
     public (int First, int End) ConvRows(int p0, int p1) =>
