@@ -49,6 +49,21 @@ public sealed class PeakAndProfileCommandTests
     }
 
     [Fact]
+    public void Bench_per_layer_marks_the_layers_folded_into_their_neighbours()
+    {
+        // The shipped Fashion CNN: on a fast path each 2×2 MaxPool is taken by the Conv before it (PoolFusion).
+        string model = Path.Combine(CnnrtProcess.RepoRoot, "models", "fashion-mnist", "fashion_cnn.onnx");
+        var folded = new Session(Model.Load(model)).Plan.StepList.Where(s => s is Cnnrt.Planning.SkippedStep)
+            .Select(s => s.NodeName).ToHashSet();
+        if (CpuFeatures.Best != KernelIsa.Reference) Assert.Equal(3, folded.Count(n => n.EndsWith("MaxPool", StringComparison.Ordinal)));
+        using var doc = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--per-layer", "--runs", "20", "--warmup-seconds", "0", "--json"));
+        foreach (var l in doc.RootElement.GetProperty("layers").EnumerateArray())
+            Assert.Equal(folded.Contains(l.GetProperty("node").GetString()!), l.GetProperty("folded").GetBoolean());
+        string text = CnnrtProcess.Ok("bench", model, "--per-layer", "--runs", "20", "--warmup-seconds", "0");
+        Assert.Equal(folded.Count, text.Split('\n').Count(l => l.Contains("(folded)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Bench_per_layer_text_shows_the_top_layers()
     {
         string dir = CnnrtProcess.TempDir();

@@ -106,6 +106,7 @@ internal static class BenchCommand
                     w.WriteString("op", l.Op);
                     w.WriteNumber("steps", l.Steps);
                     w.WriteNumber("ms_per_run", l.MsPerRun);
+                    w.WriteBoolean("folded", l.Folded);
                     w.WriteNumber("percent", l.Percent);
                     w.WriteEndObject();
                 }
@@ -141,13 +142,16 @@ internal static class BenchCommand
         }
         Console.WriteLine($"per layer ({profiler.Runs} profiled runs, {profiler.MsPerRun:F4} ms per run; {Math.Min(top, layers.Count)} of {layers.Count} layers, slowest first):");
         int nameWidth = Math.Max(5, layers.Take(top).Max(l => l.Node.Length));
-        int opWidth = Math.Max(2, layers.Take(top).Max(l => l.Op.Length));
+        int opWidth = Math.Max(2, layers.Take(top).Max(l => OpLabel(l).Length));
         Console.WriteLine($"  {"layer".PadRight(nameWidth)}  {"op".PadRight(opWidth)}  {"ms/run",10}  {"%",6}  {"cum. %",6}");
         double cumulative = 0;
         foreach (var l in layers.Take(top))
         {
             cumulative += l.Percent;
-            Console.WriteLine($"  {l.Node.PadRight(nameWidth)}  {l.Op.PadRight(opWidth)}  {l.MsPerRun,10:F4}  {l.Percent,6:F2}  {cumulative,6:F2}");
+            Console.WriteLine($"  {l.Node.PadRight(nameWidth)}  {OpLabel(l).PadRight(opWidth)}  {l.MsPerRun,10:F4}  {l.Percent,6:F2}  {cumulative,6:F2}");
         }
     }
+
+    /// <summary>The op, marked where a layer next to it does its work (its time is then in that layer's).</summary>
+    private static string OpLabel(LayerTime l) => l.Folded ? $"{l.Op} (folded)" : l.Op;
 }

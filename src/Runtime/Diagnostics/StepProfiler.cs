@@ -10,7 +10,9 @@ namespace Cnnrt.Diagnostics;
 /// <param name="Steps">How many plan steps ran for it.</param>
 /// <param name="MsPerRun">Mean milliseconds per run spent in its steps.</param>
 /// <param name="Percent">Share of the profiled run time.</param>
-public readonly record struct LayerTime(string Node, string Op, int Steps, double MsPerRun, double Percent);
+/// <param name="Folded">Every step of the node runs nothing (<see cref="SkippedStep"/>): a layer before or after it does
+/// its work (a residual Add or a MaxPool taken by its Conv, a Concat written in place).</param>
+public readonly record struct LayerTime(string Node, string Op, int Steps, double MsPerRun, double Percent, bool Folded);
 
 /// <summary>
 /// Runs a plan step by step, reading the clock once after each step and adding the elapsed ticks to that step's node.
@@ -23,7 +25,7 @@ public sealed class StepProfiler
     private readonly int[] _nodeOfStep;
     private readonly string[] _nodeNames;
     private readonly string[] _nodeOps;
-    private readonly int[] _stepsPerNode;
+    private readonly int[] _stepsPerNode, _skippedPerNode;
     private readonly long[] _ticks;
     private long _totalTicks;
 
@@ -47,7 +49,12 @@ public sealed class StepProfiler
         _nodeNames = names.ToArray();
         _nodeOps = ops.ToArray();
         _stepsPerNode = new int[_nodeNames.Length];
-        foreach (int node in _nodeOfStep) _stepsPerNode[node]++;
+        _skippedPerNode = new int[_nodeNames.Length];
+        for (int i = 0; i < _steps.Length; i++)
+        {
+            _stepsPerNode[_nodeOfStep[i]]++;
+            if (_steps[i] is SkippedStep) _skippedPerNode[_nodeOfStep[i]]++;
+        }
         _ticks = new long[_nodeNames.Length];
     }
 
@@ -90,7 +97,7 @@ public sealed class StepProfiler
         for (int n = 0; n < rows.Length; n++)
             rows[n] = new LayerTime(_nodeNames[n], _nodeOps[n], _stepsPerNode[n],
                 Runs == 0 ? 0 : TicksToMs(_ticks[n]) / Runs,
-                _totalTicks == 0 ? 0 : 100.0 * _ticks[n] / _totalTicks);
+                _totalTicks == 0 ? 0 : 100.0 * _ticks[n] / _totalTicks, _skippedPerNode[n] == _stepsPerNode[n]);
         return rows.OrderByDescending(r => r.MsPerRun).ThenBy(r => r.Node, StringComparer.Ordinal).ToArray();
     }
 
