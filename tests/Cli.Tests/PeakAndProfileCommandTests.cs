@@ -45,7 +45,15 @@ public sealed class PeakAndProfileCommandTests
         var times = layers.Select(l => l.GetProperty("ms_per_run").GetDouble()).ToList();
         Assert.Equal(times.OrderByDescending(t => t), times); // slowest first
         Assert.All(layers, l => Assert.False(string.IsNullOrEmpty(l.GetProperty("op").GetString())));
-        Assert.Equal(0.0, root.GetProperty("allocated_bytes_per_run").GetDouble());
+        // Process-wide bytes: the runtime's own threads (a tiering compile finishing late on a loaded machine, which
+        // this suite is) may allocate once during the runs; a run path that allocates does so in every process.
+        double allocated = root.GetProperty("allocated_bytes_per_run").GetDouble();
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+        {
+            using var again = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--per-layer", "--runs", "300", "--warmup", "20", "--json"));
+            allocated = again.RootElement.GetProperty("allocated_bytes_per_run").GetDouble();
+        }
+        Assert.Equal(0.0, allocated);
     }
 
     [Fact]

@@ -146,6 +146,20 @@ public static class Planner
             requests[s] = (r.Size, Math.Min(r.First, step), Math.Max(r.Last, step));
         }
 
+        // Storage for a value written at a step: in its owner's (the first value written there creates it), its own,
+        // or the one it already has, whose lifetime then reaches this step.
+        void Written(string value, int step)
+        {
+            if (placedIn.TryGetValue(value, out var place))
+            {
+                storageOf[value] = storageOf.TryGetValue(place.Owner, out int whole) ? whole : NewStorage(place.Owner, step);
+                offsetOf[value] = place.Offset;
+                Touch(value, step);
+            }
+            else if (!storageOf.ContainsKey(value)) NewStorage(value, step);
+            else Touch(value, step);
+        }
+
         foreach (var input in g.Inputs) NewStorage(input.Name, 0);
         for (int k = 0; k < layers.Count; k++)
         {
@@ -155,22 +169,21 @@ public static class Planner
             for (int j = 0; j < node.Outputs.Length; j++)
             {
                 string o = node.Outputs[j];
-                if (o.Length == 0 || infos[o].IsConstant || unstored.Contains(o)) continue;
+                if (o.Length == 0 || infos[o].IsConstant) continue;
+                if (unstored.Contains(o))
+                {
+                    // A Conv that takes the MaxPool after it writes the pool's output: that storage lives from here
+                    // (else the arena could give it the memory of the Conv's own input, still being read).
+                    Written(pooled[k].Output, k);
+                    continue;
+                }
                 if (j == 0 && layers[k].Operator is IViewOperator && storageOf.TryGetValue(node.Inputs[0], out int shared))
                 {
                     storageOf[o] = shared;
                     if (offsetOf.TryGetValue(node.Inputs[0], out int at)) offsetOf[o] = at;
                     Touch(o, k);
                 }
-                else if (placedIn.TryGetValue(o, out var place))
-                {
-                    // The first value written into the owner's storage creates it; its lifetime starts here.
-                    storageOf[o] = storageOf.TryGetValue(place.Owner, out int whole) ? whole : NewStorage(place.Owner, k);
-                    offsetOf[o] = place.Offset;
-                    Touch(o, k);
-                }
-                else if (!storageOf.ContainsKey(o)) NewStorage(o, k);
-                else Touch(o, k);
+                else Written(o, k);
             }
         }
         foreach (var o in g.Outputs)

@@ -172,14 +172,24 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     /// Whether a MaxPool after this convolution is best taken over its tiles (<see cref="TileMaxPool"/>, which needs
     /// the pixel-major lowering): when that lowering, storing one output per window, costs no more than the
     /// channel-major one plus the separate pool step, counted as moving each convolution output twice (in and out of
-    /// its channel blocks, or to L3 and back for a large plane) at the transposing store's cost.
+    /// its channel blocks, or to L3 and back for a large plane) at the transposing store's cost, plus
+    /// <see cref="PoolStepCost"/>.
     /// </summary>
     public static bool PoolsInTiles(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, TileMaxPool maxPool)
     {
         double outputs = (double)outChannels * layout.OutHeight * layout.OutWidth;
         double pooled = PixelMajorCost(kernel, layout, outChannels, (double)maxPool.Height * maxPool.Width / (layout.OutHeight * layout.OutWidth));
-        return pooled <= ChannelMajorCost(kernel, layout, outChannels, 0) + 2 * TransposeCost * outputs;
+        return pooled <= ChannelMajorCost(kernel, layout, outChannels, 0) + 2 * TransposeCost * outputs + PoolStepCost;
     }
+
+    /// <summary>
+    /// What a separate MaxPool step costs beyond moving its values, in multiply-adds (about a microsecond of one core
+    /// here): the notes' typical CNN's pool of 8 channels of 26×26 took 4.45 µs where moving its 5408 values accounts for
+    /// under 1 (channel blocks of 16 lanes half empty, per-block setup). With it that CNN's first Conv takes its pool
+    /// (8 channels padded to a 32-wide strip: 4× the multiply-adds of a tiny layer) and the model runs 9.65 → 6.71 µs
+    /// (in-process, min of 200-run batches); no other Conv → MaxPool of the zoo or the shipped model changes.
+    /// </summary>
+    private const double PoolStepCost = 100_000;
 
     /// <summary>
     /// A K block reads (kc / kh·kw) channels of the staged input: 256 suits 3×3 stride-1 windows, whose taps share
