@@ -126,7 +126,7 @@ public static class Planner
         foreach (var (value, block) in blocks) placedIn[value] = (block.Concat, block.Offset);
         foreach (var (value, owner) in storedIn) placedIn[value] = (owner, 0);
         // And the Convs that take in the MaxPool after them write its output; their own output is never stored.
-        var (pooled, skippedPools, unstored) = PoolFusion.Find(g, layers, isa, placedIn.Keys.ToHashSet(StringComparer.Ordinal),
+        var (pooled, skippedPools) = PoolFusion.Find(g, layers, isa, placedIn.Keys.ToHashSet(StringComparer.Ordinal),
             residuals.Keys.ToHashSet());
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var offsetOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -170,11 +170,11 @@ public static class Planner
             {
                 string o = node.Outputs[j];
                 if (o.Length == 0 || infos[o].IsConstant) continue;
-                if (unstored.Contains(o))
+                if (pooled.TryGetValue(k, out var poolFold))
                 {
                     // A Conv that takes the MaxPool after it writes the pool's output: that storage lives from here
                     // (else the arena could give it the memory of the Conv's own input, still being read).
-                    Written(pooled[k].Output, k);
+                    Written(poolFold.Output, k);
                     continue;
                 }
                 if (j == 0 && layers[k].Operator is IViewOperator && storageOf.TryGetValue(node.Inputs[0], out int shared))
@@ -210,23 +210,25 @@ public static class Planner
         {
             var layer = layers[k];
             var node = layer.Node;
-            var inSlots = new Slot[node.Inputs.Length];
-            for (int i = 0; i < inSlots.Length; i++)
-                if (node.Inputs[i].Length > 0 && !unstored.Contains(node.Inputs[i])) inSlots[i] = SlotOf(node.Inputs[i], "input");
-            var outSlots = new Slot[layer.Outputs.Length];
-            for (int j = 0; j < outSlots.Length; j++)
-                if (j < node.Outputs.Length && node.Outputs[j].Length > 0)
-                    outSlots[j] = pooled.TryGetValue(k, out var into) ? SlotOf(into.Output, "pooled output") : SlotOf(node.Outputs[j], "output");
             if (skippedConcats.Contains(k) || skippedResiduals.Contains(k) || skippedPools.Contains(k))
             {
+                // Runs nothing, so binds nothing (a skipped MaxPool's input, the fused Conv's output, has no storage).
                 steps[k] = new SkippedStep { NodeName = node.Name, OpType = node.OpType };
                 continue;
             }
+            var pooledInto = pooled.TryGetValue(k, out var into) ? into : (PoolFusion.Fold?)null;
+            var inSlots = new Slot[node.Inputs.Length];
+            for (int i = 0; i < inSlots.Length; i++)
+                if (node.Inputs[i].Length > 0) inSlots[i] = SlotOf(node.Inputs[i], "input");
+            var outSlots = new Slot[layer.Outputs.Length];
+            for (int j = 0; j < outSlots.Length; j++)
+                if (j < node.Outputs.Length && node.Outputs[j].Length > 0)
+                    outSlots[j] = pooledInto is { } fold ? SlotOf(fold.Output, "pooled output") : SlotOf(node.Outputs[j], "output");
             steps[k] = layer.Operator.CreateStep(new StepContext
             {
                 InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,
-                Residual = residuals.TryGetValue(k, out var fold) ? new ResidualAdd(SlotOf(fold.Residual, "residual"), fold.Activation) : null,
-                MaxPool = pooled.TryGetValue(k, out var poolFold) ? poolFold.Window : null,
+                Residual = residuals.TryGetValue(k, out var residual) ? new ResidualAdd(SlotOf(residual.Residual, "residual"), residual.Activation) : null,
+                MaxPool = pooledInto?.Window,
             });
         }
 

@@ -24,16 +24,15 @@ internal static class PoolFusion
     /// <summary>A Conv layer's folded MaxPool: the pool's output, which the Conv writes, and its window.</summary>
     public readonly record struct Fold(string Output, TileMaxPool Window);
 
-    /// <summary>The folds by Conv layer index, the skipped MaxPool layers, and the Conv outputs that get no storage.</summary>
+    /// <summary>The folds by Conv layer index (the Conv's own output is never stored) and the skipped MaxPool layers.</summary>
     /// <param name="placed">Values already stored inside another's storage (skipped Concats' parts, folded residuals).</param>
     /// <param name="residualFolds">Conv layers that already take a residual Add.</param>
-    public static (Dictionary<int, Fold> Folds, HashSet<int> Skipped, HashSet<string> Unstored) Find(ModelGraph g,
+    public static (Dictionary<int, Fold> Folds, HashSet<int> Skipped) Find(ModelGraph g,
         IReadOnlyList<PlannedLayer> layers, KernelIsa isa, IReadOnlySet<string> placed, IReadOnlySet<int> residualFolds)
     {
         var folds = new Dictionary<int, Fold>();
         var skipped = new HashSet<int>();
-        var unstored = new HashSet<string>(StringComparer.Ordinal);
-        if (isa == KernelIsa.Reference) return (folds, skipped, unstored);
+        if (isa == KernelIsa.Reference) return (folds, skipped);
         var graphOutputs = new HashSet<string>(g.Outputs.Select(o => o.Name), StringComparer.Ordinal);
         var producer = new Dictionary<string, int>(StringComparer.Ordinal);
         var readers = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -56,8 +55,7 @@ internal static class PoolFusion
             if (maxPool.AsTileMaxPool(pool.Inputs) is not { } window || !conv.PoolsInTiles(layers[c].Inputs, isa, window)) continue;
             folds[c] = new Fold(pool.Node.Outputs[0], window);
             skipped.Add(k);
-            unstored.Add(convOutput);
         }
-        return (folds, skipped, unstored);
+        return (folds, skipped);
     }
 }

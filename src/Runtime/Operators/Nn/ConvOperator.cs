@@ -94,11 +94,13 @@ public sealed class ConvOperator : Operator, IWindowedOperator
     }
 
     /// <summary>The GEMM and Winograd steps apply a folded residual (<see cref="StepContext.Residual"/>) tile by tile;
-    /// the depthwise and reference steps are followed by it over their whole output (<see cref="WithResidual"/>).</summary>
+    /// the depthwise and reference steps are followed by it over their whole output (<see cref="WithResidual"/>). A
+    /// fused MaxPool (<see cref="StepContext.MaxPool"/>, which the planner set only where <see cref="PoolsInTiles"/>
+    /// said yes) is taken by the GEMM step.</summary>
     public override Step CreateStep(StepContext context)
     {
-        if (context.MaxPool is { } maxPool) return CreatePooledStep(context, maxPool);
-        if (Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise)
+        var maxPool = context.MaxPool;
+        if (maxPool is null && Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise)
             return WithResidual(depthwise, context);
         var geometry = ResolveWindow(context.InputInfos);
         var x = context.InputInfos[0]!;
@@ -108,7 +110,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         // For the fast steps below, which apply it tile by tile.
         var residual = context.Residual?.Values ?? default;
         var residualRuns = context.Residual is { } fold && context.Isa != KernelIsa.Reference ? ResidualRuns.For(context.Isa, fold.Activation) : null;
-        if (constantWeights
+        if (maxPool is null && constantWeights
             && WinogradPolicy.IsaFor(geometry, group, x.Shape[1], w.Shape[0], context.Isa, WinogradPolicy.Mode) is { } winogradIsa)
             return F32WinogradStep.Create(winogradIsa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
                 x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool,
@@ -117,7 +119,10 @@ public sealed class ConvOperator : Operator, IWindowedOperator
             && F32ConvGemmStep.Handles(geometry, x.Shape[1], w.Shape[0], group, constantWeights))
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
                 context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
-                w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, residual: residual, residualRuns: residualRuns);
+                w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, residual: residual, residualRuns: residualRuns,
+                maxPool: maxPool);
+        if (maxPool is not null)
+            throw new InvalidOperationException($"{Where}: the planner fused a MaxPool this Conv cannot take"); // planner invariant
         return WithResidual(new ConvStep
         {
             NodeName = Node.Name, OpType = Node.OpType,
@@ -126,21 +131,6 @@ public sealed class ConvOperator : Operator, IWindowedOperator
             Batch = x.Shape[0], InChannels = x.Shape[1], OutChannels = context.InputInfos[1]!.Shape[0], Group = group,
             Geometry = geometry, Activation = activation,
         }, context);
-    }
-
-    /// <summary>The GEMM step that also takes the MaxPool the planner fused after this Conv; Y is the pool's output.</summary>
-    private Step CreatePooledStep(StepContext context, TileMaxPool maxPool)
-    {
-        // The planner asked PoolsInTiles first.
-        if (!PoolsInTiles(context.InputInfos, context.Isa, maxPool) || context.Residual is not null)
-            throw new InvalidOperationException($"{Where}: the planner fused a MaxPool this Conv cannot take"); // planner invariant
-        var geometry = ResolveWindow(context.InputInfos);
-        var x = context.InputInfos[0]!;
-        var w = context.InputInfos[1]!;
-        var b = context.InputInfos.Length > 2 ? context.InputInfos[2] : null;
-        return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
-            context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
-            w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, maxPool: maxPool);
     }
 
     /// <summary>A step whose kernel does not apply a folded residual itself, followed by it over its whole output.</summary>
