@@ -17,12 +17,16 @@ namespace Cnnrt.Kernels.F32Gemm;
 public sealed unsafe class TileMaxPool
 {
     private readonly SpatialAxis h, w;
+    // Per pooled row and column, its window's positions inside the plane (Inside), computed once.
+    private readonly (int First, int End)[] rowWindows, columnWindows;
 
     /// <param name="h">The pool's vertical axis over the convolution output (<see cref="Handles"/>).</param>
     public TileMaxPool(SpatialAxis h, SpatialAxis w)
     {
         if (!Handles(h, w)) throw new ArgumentException($"a tile max pool cannot take windows {h} × {w}");
         (this.h, this.w) = (h, w);
+        rowWindows = Enumerable.Range(0, h.Output).Select(o => Inside(h, o)).ToArray();
+        columnWindows = Enumerable.Range(0, w.Output).Select(o => Inside(w, o)).ToArray();
     }
 
     /// <summary>Whether every window of both axes has a tap inside the plane, without dilation.</summary>
@@ -33,18 +37,25 @@ public sealed unsafe class TileMaxPool
         if (a.Dilation != 1 || a.Kernel < 1 || a.Stride < 1 || a.Output < 1) return false;
         for (int o = 0; o < a.Output; o++)
         {
-            int start = a.WindowStart(o);
-            if (start + a.Kernel <= 0 || start >= a.Input) return false;
+            var (first, end) = Inside(a, o);
+            if (end <= first) return false;
         }
         return true;
+    }
+
+    /// <summary>The input positions [First, End) of output <paramref name="o"/>'s window that lie inside the plane
+    /// (the reference's taps, <see cref="SpatialAxis.Taps"/>; dilation 1, so one position per tap).</summary>
+    private static (int First, int End) Inside(SpatialAxis a, int o)
+    {
+        a.Taps(o, 0, a.Input, out int first, out int end);
+        return (a.WindowStart(o) + first, a.WindowStart(o) + end);
     }
 
     public int Height => h.Output;
     public int Width => w.Output;
 
     /// <summary>The convolution rows [First, End) that pooled rows [<paramref name="p0"/>, <paramref name="p1"/>) read.</summary>
-    public (int First, int End) ConvRows(int p0, int p1) =>
-        (Math.Max(0, h.WindowStart(p0)), Math.Min(h.Input, h.WindowStart(p1 - 1) + h.Kernel));
+    public (int First, int End) ConvRows(int p0, int p1) => (rowWindows[p0].First, rowWindows[p1 - 1].End);
 
     /// <summary>
     /// Pooled rows per block: as many as fit <paramref name="pixels"/> convolution pixels, but at least enough that
@@ -72,10 +83,10 @@ public sealed unsafe class TileMaxPool
         int convWidth = w.Input;
         for (int ph = p0; ph < p1; ph++)
         {
-            int r0 = Math.Max(0, h.WindowStart(ph)), r1 = Math.Min(h.Input, h.WindowStart(ph) + h.Kernel);
+            var (r0, r1) = rowWindows[ph];
             for (int pw = 0; pw < w.Output; pw++, to += ldc)
             {
-                int c0 = Math.Max(0, w.WindowStart(pw)), c1 = Math.Min(convWidth, w.WindowStart(pw) + w.Kernel);
+                var (c0, c1) = columnWindows[pw];
                 Max(tiles + ((nint)(r0 - row0) * convWidth + c0) * ldc, r1 - r0, c1 - c0, ldc * convWidth, ldc, to, width);
             }
         }
