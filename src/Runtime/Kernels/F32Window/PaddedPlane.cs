@@ -117,28 +117,10 @@ public sealed class PaddedPlane
             ref float src = ref Unsafe.Add(ref src0, ih * InW);
             ref float dst = ref Unsafe.Add(ref dst0, (ih + padTop) * Pitch);
             if (strideW == 1)
-                CopyRow<V, TVec>(ref src, ref Unsafe.Add(ref dst, padLeft), InW);
+                ShortRowCopy.Copy(ref src, ref Unsafe.Add(ref dst, padLeft), InW);
             else
                 FillPhases<V, TVec>(ref src, ref dst);
         }
-    }
-
-    /// <summary>
-    /// Copies n floats by whole vectors, the last one shifted back to end at n (it rewrites a few floats with the same
-    /// values), and element by element below one vector: rows here are short (7 to 112 floats), where a call to the
-    /// general memmove costs more than the copy.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CopyRow<V, TVec>(ref float src, ref float dst, int n) where V : struct, IF32Vector<TVec> where TVec : struct
-    {
-        int c = V.Count;
-        if (n < c)
-        {
-            for (int i = 0; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
-            return;
-        }
-        for (int i = 0; i < n - c; i += c) V.Store(V.Load(ref Unsafe.Add(ref src, i)), ref Unsafe.Add(ref dst, i));
-        V.Store(V.Load(ref Unsafe.Add(ref src, n - c)), ref Unsafe.Add(ref dst, n - c));
     }
 
     /// <summary>

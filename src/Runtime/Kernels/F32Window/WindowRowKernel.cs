@@ -64,7 +64,7 @@ public static class WindowRowKernel
         int c = V.Count, outW = plane.OutW;
         ref float y0 = ref MemoryMarshal.GetReference(y);
         for (int oh = 0; oh < plane.OutH; oh++)
-            PaddedPlane.CopyRow<V, TVec>(ref Unsafe.Add(ref dst, oh * c), ref Unsafe.Add(ref y0, oh * outW), outW);
+            ShortRowCopy.Copy(ref Unsafe.Add(ref dst, oh * c), ref Unsafe.Add(ref y0, oh * outW), outW);
     }
 
     /// <summary>
