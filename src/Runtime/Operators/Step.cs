@@ -32,4 +32,10 @@ public sealed class StepContext
     /// <summary>Set when the planner fused the MaxPool after this layer into it (<see cref="Planning.PoolFusion"/>):
     /// <see cref="Outputs"/>[0] is then the pool's output, while <see cref="OutputInfos"/> still describe the layer's own.</summary>
     public Kernels.F32Gemm.TileMaxPool? MaxPool { get; init; }
+    /// <summary>Lanes of the channel-blocked layout <see cref="Inputs"/>[0] is stored in, 0 for NCHW; set only for an
+    /// <see cref="IChannelBlockedOperator"/> that said it reads it so.</summary>
+    public int InputLanes { get; init; }
+    /// <summary>Lanes of the channel-blocked layout <see cref="Outputs"/>[0] is stored in, 0 for NCHW; set only for an
+    /// <see cref="IChannelBlockedOperator"/> that said it writes it so.</summary>
+    public int OutputLanes { get; init; }
 }

@@ -9,8 +9,9 @@ namespace Cnnrt.Planning;
 public sealed class Plan
 {
     internal Plan(Step[] steps, float[] arena, ValueInfo[] inputInfos, Slot[] inputSlots, ValueInfo[] outputInfos,
-        Slot[] outputSlots, PlannedLayer[] layers, long intermediateBytes, Kernels.KernelIsa isa)
+        Slot[] outputSlots, PlannedLayer[] layers, long intermediateBytes, Kernels.KernelIsa isa, IReadOnlySet<string> channelBlocked)
     {
+        ChannelBlockedValues = channelBlocked;
         Isa = isa;
         Steps = steps;
         Arena = arena;
@@ -35,6 +36,9 @@ public sealed class Plan
     public long ArenaBytes => Arena.LongLength * sizeof(float);
     /// <summary>Bytes all intermediate tensors would take without sharing memory.</summary>
     public long IntermediateBytes { get; }
+
+    /// <summary>The intermediate values stored channel-blocked (<see cref="Kernels.ChannelBlockedLayout"/>) rather than NCHW.</summary>
+    public IReadOnlySet<string> ChannelBlockedValues { get; }
 
     public int StepCount => Steps.Length;
     /// <summary>The instruction-set path the plan's kernels use.</summary>

@@ -128,13 +128,19 @@ public static class Planner
         // And the Convs that take in the MaxPool after them write its output; their own output is never stored.
         var (pooled, skippedPools) = PoolFusion.Find(g, layers, isa, placedIn.Keys.ToHashSet(StringComparer.Ordinal),
             residuals.Keys.ToHashSet());
+        // And the values stored channel-blocked between kernels that take them so.
+        var skipped = skippedConcats.Concat(skippedResiduals).Concat(skippedPools).ToHashSet();
+        var blocked = ChannelBlocking.Find(g, layers, isa, placedIn.Keys.Concat(placedIn.Values.Select(p => p.Owner)).ToHashSet(StringComparer.Ordinal),
+            skipped, residuals.Keys.Concat(pooled.Keys).ToHashSet(), residuals.Values.Select(r => r.Residual).ToHashSet(StringComparer.Ordinal));
+        int lanes = ChannelBlockedLayout.Lanes(isa);
+        int Floats(string name) => blocked.Contains(name) ? checked((int)ChannelBlockedLayout.Count(infos[name].Shape, lanes)) : infos[name].Count;
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var offsetOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var requests = new List<(int Size, int First, int Last)>();
         long intermediate = 0;
         int NewStorage(string name, int first)
         {
-            int size = infos[name].Count;
+            int size = Floats(name);
             requests.Add((size, first, first));
             intermediate += (long)size * sizeof(float);
             return storageOf[name] = requests.Count - 1;
@@ -199,7 +205,7 @@ public static class Planner
         Slot SlotOf(string name, string role)
         {
             var info = infos[name];
-            if (storageOf.TryGetValue(name, out int s)) return new Slot(arena, arenaStart + offsets[s] + offsetOf.GetValueOrDefault(name), info.Count);
+            if (storageOf.TryGetValue(name, out int s)) return new Slot(arena, arenaStart + offsets[s] + offsetOf.GetValueOrDefault(name), Floats(name));
             if (info.Constant is { Type: DataType.Float } c) return Slot.Of(c.Floats);
             if (info.Constant is not null) return default; // non-float constants are read from ValueInfo.Constant
             throw new InvalidOperationException($"{role} '{name}' has no storage"); // planner invariant
@@ -210,7 +216,7 @@ public static class Planner
         {
             var layer = layers[k];
             var node = layer.Node;
-            if (skippedConcats.Contains(k) || skippedResiduals.Contains(k) || skippedPools.Contains(k))
+            if (skipped.Contains(k))
             {
                 // Runs nothing, so binds nothing (a skipped MaxPool's input, the fused Conv's output, has no storage).
                 steps[k] = new SkippedStep { NodeName = node.Name, OpType = node.OpType };
@@ -229,6 +235,8 @@ public static class Planner
                 InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,
                 Residual = residuals.TryGetValue(k, out var residual) ? new ResidualAdd(SlotOf(residual.Residual, "residual"), residual.Activation) : null,
                 MaxPool = pooledInto?.Window,
+                InputLanes = node.Inputs.Length > 0 && blocked.Contains(node.Inputs[0]) ? lanes : 0,
+                OutputLanes = node.Outputs.Length > 0 && blocked.Contains(node.Outputs[0]) ? lanes : 0,
             });
         }
 
@@ -244,6 +252,6 @@ public static class Planner
             outputInfos[i] = info;
             outputSlots[i] = SlotOf(g.Outputs[i].Name, "graph output");
         }
-        return new Plan(steps, arena, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate, isa);
+        return new Plan(steps, arena, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate, isa, blocked);
     }
 }

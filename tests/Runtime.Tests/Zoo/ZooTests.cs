@@ -1,4 +1,5 @@
 using Cnnrt.Io;
+using Cnnrt.Kernels;
 using Cnnrt.Tensors;
 using Xunit.Abstractions;
 
@@ -20,9 +21,26 @@ public sealed class ZooTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Matches_pytorch(string name)
+    public void Matches_pytorch(string name) => AssertMatchesPytorch(name, null);
+
+    /// <summary>The models whose plans differ most between paths (channel-blocked values of 4, 8 or 16 lanes between
+    /// depthwise and pointwise layers, Winograd, fused pools) on every vector path, Vector128 (ARM64's) included.</summary>
+    public static TheoryData<string, KernelIsa> ModelsOnEveryPath()
     {
-        var (session, input, expected) = Open(name);
+        var data = new TheoryData<string, KernelIsa>();
+        foreach (var model in new[] { "mobilenet_v2", "efficientnet_b0", "mobilenet_v3_small", "shufflenet_v2_x0_5", "squeezenet1_1" })
+            foreach (var isa in Cnnrt.Tests.Kernels.VectorKernelRunner.FastIsas.Where(CpuFeatures.Supports))
+                data.Add(model, isa);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsOnEveryPath))]
+    public void Matches_pytorch_on_every_vector_path(string name, KernelIsa isa) => AssertMatchesPytorch(name, isa);
+
+    private void AssertMatchesPytorch(string name, KernelIsa? isa)
+    {
+        var (session, input, expected) = Open(name, isa: isa);
         using var disposeSession = session;
         Assert.Equal(expected.Shape, session.OutputShape(0).ToArray());
 
@@ -57,7 +75,7 @@ public sealed class ZooTests(ITestOutputHelper output)
     }
 
     /// <summary>Loads a zoo model and plans a session for its recorded input shape; the caller disposes it.</summary>
-    internal static (Session Session, Tensor Input, Tensor Expected) Open(string name, int threads = 0)
+    internal static (Session Session, Tensor Input, Tensor Expected) Open(string name, int threads = 0, KernelIsa? isa = null)
     {
         string dir = ZooDirectory(name);
         var input = Npy.ReadFile(Path.Combine(dir, "input.npy"));
@@ -65,7 +83,7 @@ public sealed class ZooTests(ITestOutputHelper output)
         Assert.Equal(DataType.Float, input.Type);
         Assert.Equal(DataType.Float, expected.Type);
         var model = Model.Load(Path.Combine(dir, "model.onnx"));
-        var session = new Session(model, new SessionOptions { InputShapes = [input.Shape], Threads = threads });
+        var session = new Session(model, new SessionOptions { InputShapes = [input.Shape], Threads = threads, Isa = isa });
         return (session, input, expected);
     }
 

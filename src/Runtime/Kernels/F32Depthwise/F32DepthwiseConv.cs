@@ -3,6 +3,7 @@ using Cnnrt.Kernels.F32Window;
 using Cnnrt.Operators;
 using Cnnrt.Operators.Nn;
 using Cnnrt.Threading;
+using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Kernels.F32Depthwise;
 
@@ -26,28 +27,56 @@ public static class F32DepthwiseConv
     /// </summary>
     public static Step? TryCreateStep(ConvOperator conv, StepContext context, int group, FusedActivation activation)
     {
-        if (context.Isa == KernelIsa.Reference) return null;
+        if (!Applies(context.InputInfos, context.Isa, group)) return null;
         var infos = context.InputInfos;
-        if (infos.Length < 2 || infos[0] is not { } x || infos[1] is not { Constant: { } w }) return null;
-        var b = infos.Length > 2 ? infos[2] : null;
-        if (b is not null && b.Constant is null) return null;
-        if (x.Rank is not (3 or 4)) return null;
+        var (x, w, b) = (infos[0]!, infos[1]!.Constant!, infos.Length > 2 ? infos[2] : null);
         int channels = x.Shape[1];
-        if (group != channels || w.Shape[0] != channels || w.Shape[1] != 1) return null;
-
         var geometry = conv.ResolveWindow(infos);
         var bias = b?.Constant!.Floats.ToArray() ?? new float[channels];
+        if ((context.InputLanes > 0 || context.OutputLanes > 0)
+            && !(x.Rank == 4 && TakesChannelBlocked(geometry, context.Isa) && Math.Max(context.InputLanes, context.OutputLanes) == ChannelBlockedLayout.Lanes(context.Isa)))
+            throw new InvalidOperationException($"{conv.Node.Describe()}: the planner gave a channel-blocked value to a depthwise step that cannot take it"); // planner invariant
         var factory = new Factory(context.Inputs[0], context.Outputs[0], x.Shape[0], channels, geometry.Axis3(1), geometry.Axis3(2),
-            w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType, context.Pool);
+            w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType, context.Pool, context.InputLanes > 0, context.OutputLanes > 0);
         return VectorDispatch.Create(context.Isa, activation, factory);
     }
 
+    /// <summary>Whether this kernel runs the Conv: a fast path, depthwise, 1-D or 2-D, weights (and bias) constant.</summary>
+    public static bool Applies(ValueInfo?[] infos, KernelIsa isa, int group)
+    {
+        if (isa == KernelIsa.Reference) return false;
+        if (infos.Length < 2 || infos[0] is not { Rank: 3 or 4 } x || infos[1] is not { Constant: { } w }) return false;
+        if (infos.Length > 2 && infos[2] is { Constant: null }) return false;
+        int channels = x.Shape[1];
+        return group == channels && w.Shape[0] == channels && w.Shape[1] == 1;
+    }
+
+    /// <summary>
+    /// Whether the step of a 2-D depthwise Conv on <paramref name="isa"/> reads and writes channel-blocked values
+    /// (<see cref="ChannelBlockedLayout"/>) when the planner gives it them: the whole-plane channel-block step
+    /// (<see cref="ChannelBlockPlane"/>), whose scratch is that layout already, with padding.
+    /// </summary>
+    public static bool TakesChannelBlocked(SpatialParams geometry, KernelIsa isa)
+    {
+        var w = geometry.Axis3(2);
+        return geometry.Rank == 2 && UseChannelBlocks(w) && !StreamRows(w, ChannelBlockedLayout.Lanes(isa));
+    }
+
     private readonly struct Factory(Slot x, Slot y, int batch, int channels, Reference.SpatialAxis h, Reference.SpatialAxis w,
-        float[] weights, float[] bias, string nodeName, string opType, WorkerPool? pool) : IActivatedStepFactory
+        float[] weights, float[] bias, string nodeName, string opType, WorkerPool? pool, bool blockedInput, bool blockedOutput)
+        : IActivatedStepFactory
     {
         public Step Create<V, TVec, TAct>(TAct activation)
             where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
         {
+            if (blockedInput || blockedOutput)
+            {
+                var (packedW, packedB) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
+                var (r, c) = (h, w);
+                return new DepthwiseChannelBlockStep<V, TVec, TAct>(x, y, batch, channels,
+                    WorkerPool.PerThread(pool, () => new ChannelBlockPlane(r, c, 0f, V.Count)), packedW, packedB,
+                    activation, pool, blockedInput, blockedOutput) { NodeName = nodeName, OpType = opType };
+            }
             if (UseChannelBlocks(w))
             {
                 var (packedWeights, packedBias) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
@@ -110,9 +139,11 @@ public static class F32DepthwiseConv
         return (block, unit / blocks * channels + first, Math.Min(lanes, channels - first));
     }
 
-    /// <summary>A task is a chunk of (image, block of V.Count channels) units, each thread with its own transposed plane.</summary>
+    /// <summary>A task is a chunk of (image, block of V.Count channels) units, each thread with its own transposed plane
+    /// (filled by a row copy from a channel-blocked input, and copied as it is into a channel-blocked output).</summary>
     private sealed class DepthwiseChannelBlockStep<V, TVec, TAct>(Slot x, Slot y, int batch, int channels, ChannelBlockPlane[] threadPlanes,
-        float[] weights, float[] bias, TAct activation, WorkerPool? pool) : Step, IParallelWork
+        float[] weights, float[] bias, TAct activation, WorkerPool? pool, bool blockedInput = false, bool blockedOutput = false)
+        : Step, IParallelWork
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
         private readonly int taps = threadPlanes[0].Taps.Length;
@@ -128,11 +159,14 @@ public static class F32DepthwiseConv
             int c = V.Count, inSize = plane.InputPlaneSize, outSize = plane.OutputPlaneSize;
             for (int u = split.Start(task), end = u + split.Length(task); u < end; u++)
             {
+                // Unit u is also the block's index among the batch's blocks in the channel-blocked layout.
                 var (block, p, count) = Unit(u, channels, c);
-                plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
+                if (blockedInput) plane.FillBlocked(input.Slice(u * inSize * c, inSize * c));
+                else plane.Fill<V, TVec>(input.Slice(p * inSize, count * inSize), count);
                 ChannelBlockDepthwise.Compute<V, TVec, TAct>(plane, weights.AsSpan(block * taps * c, taps * c),
                     bias.AsSpan(block * c, c), activation);
-                plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
+                if (blockedOutput) plane.StoreBlocked(output.Slice(u * outSize * c, outSize * c));
+                else plane.Store<V, TVec>(output.Slice(p * outSize, count * outSize), count);
             }
         }
     }

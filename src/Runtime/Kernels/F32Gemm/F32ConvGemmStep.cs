@@ -100,10 +100,15 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto, int kBlock = 0,
         int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, WorkerPool? pool = null,
-        Slot residual = default, ResidualRuns? residualRuns = null, TileMaxPool? maxPool = null)
+        Slot residual = default, ResidualRuns? residualRuns = null, TileMaxPool? maxPool = null, int inputLanes = 0, int outputLanes = 0)
     {
-        var layout = new ConvPhaseLayout(batch, channels, group, geometry, x.Buffer.Length - (long)x.Offset);
-        var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks, 1, maxPool);
+        if (outputLanes > 0 && !residual.IsEmpty)
+            throw new ArgumentException("a folded residual is applied to NCHW outputs only", nameof(residual));
+        // A blocked input is read in place whatever follows it: its tiles' offsets stay inside it.
+        var layout = new ConvPhaseLayout(batch, channels, group, geometry, inputLanes > 0 ? long.MaxValue : x.Buffer.Length - (long)x.Offset);
+        if (inputLanes > 0 || outputLanes > 0) choice = ConvLoweringChoice.PixelMajor;
+        var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks, 1, maxPool,
+            inputLanes, outputLanes);
         // Too few tiles for every thread to get several: cut the columns finer where tiles store straight into Y (each
         // thread then writes its own rows, as the layers around it do), else split the output channels further.
         if (pool is { Threads: > 1 } && channelBlocks == 1 && conv.TileCount < TilesPerThread * pool.Threads)
@@ -113,7 +118,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
                 ? (1, direct.Blocks * more) : (conv.ChannelBlocks * more, 1);
             conv = Lower(kernel, layout, outChannels, weights, bias, activation,
                 conv is F32ConvGemm ? ConvLoweringChoice.ChannelMajor : ConvLoweringChoice.PixelMajor, kBlock, scratchFloats,
-                channelSplit, columnSplit, maxPool);
+                channelSplit, columnSplit, maxPool, inputLanes, outputLanes);
         }
         return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
     }
@@ -139,17 +144,22 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     public static IF32ConvLowering Lower(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto,
         int kBlock = 0, int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, int columnBlocks = 1,
-        TileMaxPool? maxPool = null)
+        TileMaxPool? maxPool = null, int inputLanes = 0, int outputLanes = 0)
     {
-        if (maxPool is not null) choice = ConvLoweringChoice.PixelMajor;
-        if (choice == ConvLoweringChoice.Auto)
-            choice = PixelMajorCost(kernel, layout, outChannels, 1) < ChannelMajorCost(kernel, layout, outChannels, kBlock)
-                ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;
+        if (maxPool is not null || inputLanes > 0 || outputLanes > 0) choice = ConvLoweringChoice.PixelMajor;
+        if (choice == ConvLoweringChoice.Auto) choice = PrefersPixelMajor(kernel, layout, outChannels, kBlock)
+            ? ConvLoweringChoice.PixelMajor : ConvLoweringChoice.ChannelMajor;
         if (kBlock <= 0) kBlock = DefaultKBlock(layout, choice);
         return choice == ConvLoweringChoice.PixelMajor
-            ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks, maxPool)
+            ? new F32ConvPixelGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks, maxPool,
+                inputLanes, outputLanes)
             : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks, columnBlocks);
     }
+
+    /// <summary>Whether <see cref="ConvLoweringChoice.Auto"/> lowers pixel-major (what the planner asks before it
+    /// lets a value between two kernels be channel-blocked).</summary>
+    public static bool PrefersPixelMajor(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, int kBlock = 0) =>
+        PixelMajorCost(kernel, layout, outChannels, 1) < ChannelMajorCost(kernel, layout, outChannels, kBlock);
 
     /// <summary>The channel-major lowering's padded multiply-adds, with its packing and its copy out of scratch.</summary>
     private static double ChannelMajorCost(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, int kBlock)

@@ -24,6 +24,12 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// With a <see cref="TileMaxPool"/> the pixel blocks are whole rows of pooling windows, each computing the convolution
 /// rows they read (rows shared by two blocks' windows are computed by both), each block is pooled from its scratch
 /// once its last K block is done, and only the pooled pixels are transposed into Y, the pool's output.
+/// <para>
+/// Either side may be channel-blocked instead (<see cref="ChannelBlockedLayout"/>, one group, no pool): a blocked
+/// pointwise input is read in place through its own pixel and tap offsets (pixel p at p·L, channel c at its block's
+/// plane + c mod L), and a blocked output takes each pixel's L-channel vectors straight from the tile's rows, no
+/// transpose.
+/// </para>
 /// </remarks>
 public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
 {
@@ -44,12 +50,24 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     private readonly TileMaxPool? maxPool;
     private readonly int[] blockPooled0 = [], blockPooled1 = [];
     private readonly int storedPlane, pooledScratch;
+    // Channel-blocked input or output (0: NCHW), see ChannelBlockedLayout; the tap offsets the tiles read (the
+    // layout's, or a blocked input's), and floats per image of the input and of Y.
+    private readonly int inputLanes, outputLanes;
+    private readonly PinnedOffsets offsets;
+    private readonly nint inputImage, outputImage;
 
     public F32ConvPixelGemm(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = F32ConvGemm.DefaultKBlock,
-        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, TileMaxPool? maxPool = null)
+        int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, TileMaxPool? maxPool = null,
+        int inputLanes = 0, int outputLanes = 0)
     {
+        if (inputLanes > 0 && !ReadsBlocked(layout))
+            throw new ArgumentException("a channel-blocked input needs a stride-1 unpadded pointwise convolution of one group read in place", nameof(inputLanes));
+        if (outputLanes > 0 && (layout.Group != 1 || maxPool is not null || kernel.Columns % outputLanes != 0))
+            throw new ArgumentException("a channel-blocked output needs one group, no fused pool and whole blocks per strip", nameof(outputLanes));
         this.kernel = kernel;
+        this.inputLanes = inputLanes;
+        this.outputLanes = outputLanes;
         this.activation = activation;
         Layout = layout;
         this.outChannels = outChannels;
@@ -108,9 +126,21 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         for (int i = 0; i < blockPanelCount[b] * pr; i++)
         {
             int pixel = blockPixel0[b] + Math.Min(i, blockReal[b] - 1);
-            table[blockTable[b] + i] = (nint)(pixel / layout.OutWidth) * layout.PhaseCols + pixel % layout.OutWidth;
+            table[blockTable[b] + i] = ((nint)(pixel / layout.OutWidth) * layout.PhaseCols + pixel % layout.OutWidth) * Math.Max(1, inputLanes);
         }
         pixels = new PinnedOffsets(table);
+        int inPlane = layout.Height * layout.Width;
+        if (inputLanes > 0)
+        {
+            var blocked = new nint[k];
+            for (int c = 0; c < k; c++) blocked[c] = ((nint)(c / inputLanes) * inPlane) * inputLanes + c % inputLanes;
+            offsets = new PinnedOffsets(blocked);
+            inputImage = (nint)ChannelBlockedLayout.Blocks(layout.Channels, inputLanes) * inputLanes * inPlane;
+        }
+        else offsets = layout.Offsets;
+        outputImage = outputLanes > 0
+            ? (nint)ChannelBlockedLayout.Blocks(outChannels, outputLanes) * outputLanes * outPlane
+            : (nint)outChannels * storedPlane;
 
         // W at [group][K block][strip][k - pc][j]: output channel strip·NR + j of the group, zero past its last.
         packedWeights = new AlignedFloats((long)layout.Group * mPadded * k);
@@ -133,6 +163,12 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         int pooledRows = maxPool is null ? 0 : blockPooled1.Zip(blockPooled0, (end, first) => end - first).Max() * maxPool.Width;
         ScratchLength = pooledScratch + pooledRows * RowStride(blockStrips * nr);
     }
+
+    /// <summary>Whether a channel-blocked input can feed this lowering: a stride-1 unpadded pointwise convolution of
+    /// one group, read in place.</summary>
+    public static bool ReadsBlocked(ConvPhaseLayout layout) =>
+        layout.TapsPerChannel == 1 && !layout.Strided && layout.Group == 1 && layout.PlaneSize == layout.Height * layout.Width
+        && layout.PhaseCols == layout.Width && layout.PhaseRows == layout.Height;
 
     public ConvPhaseLayout Layout { get; }
     public string Description => $"{kernel.PixelRows}x{kernel.Columns} {kernel.Name.Split(' ')[^1]} pixel-major";
@@ -168,7 +204,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         int strip0 = channelBlock * blockStrips, strip1 = Math.Min(strip0 + blockStrips, strips);
         int nr = kernel.Columns, pr = kernel.PixelRows, k = Layout.K;
         int panels = blockPanelCount[block], real = blockReal[block];
-        float* src = Layout.GroupStart(source, n, g);
+        float* src = inputLanes > 0 ? source + n * inputImage : Layout.GroupStart(source, n, g);
         nint* pixelTable = pixels.Pointer + blockTable[block];
         float* wGroup = packedWeights.Pointer + (nint)g * mPadded * k;
         float* biasGroup = packedBias.Pointer + (nint)g * mPadded;
@@ -185,7 +221,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         {
             int kc = Math.Min(KBlock, k - pc);
             int mode = (pc > 0 ? F32GemmTile.Accumulate : 0) | (pc + kc == k ? F32GemmTile.Finish : 0);
-            nint* off = Layout.Offsets.Pointer + pc;
+            nint* off = offsets.Pointer + pc;
             for (int j = strip0; j < strip1; j++)
             {
                 float* w = wGroup + (nint)pc * mPadded + (nint)j * kc * nr;
@@ -198,8 +234,13 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
             }
         }
 
-        float* yGroup = y + ((nint)n * outChannels + (nint)g * groupOut) * storedPlane;
         int m0 = strip0 * nr, m1 = Math.Min(strip1 * nr, groupOut);
+        if (outputLanes > 0)
+        {
+            BlockOut(tileScratch, ldc, y + n * outputImage, m0, m1, blockPixel0[block], real);
+            return;
+        }
+        float* yGroup = y + n * outputImage + (nint)g * groupOut * storedPlane;
         if (maxPool is null)
         {
             TransposeOut(tileScratch, ldc, yGroup + blockPixel0[block], m0, m1, real, outPlane);
@@ -221,6 +262,27 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         (p0, p1) = maxPool is null
             ? (blockPixel0[block], blockPixel0[block] + blockReal[block])
             : (blockPooled0[block] * maxPool.Width, blockPooled1[block] * maxPool.Width);
+    }
+
+    /// <summary>
+    /// Copies the block's real pixels, rows of <paramref name="scratch"/> (channels [m0, m1) of the tile, m0 on a
+    /// block boundary), into the channel blocks of the image at <paramref name="to"/>: each pixel's L channels of a block
+    /// are one vector of its row, stored at the pixel's place in the block's plane. The last block's lanes past m1
+    /// get the tile's values there (zero weights and bias: the activation of 0).
+    /// </summary>
+    private void BlockOut(float* scratch, nint ldc, float* to, int m0, int m1, int pixel0, int pixels)
+    {
+        int lanes = outputLanes;
+        for (int m = m0; m < m1; m += lanes)
+        {
+            float* from = scratch + (m - m0), into = to + ((nint)(m / lanes) * outPlane + pixel0) * lanes;
+            for (int p = 0; p < pixels; p++, from += ldc, into += lanes)
+            {
+                if (lanes == 16) Vector512.Store(Vector512.Load(from), into);
+                else if (lanes == 8) Vector256.Store(Vector256.Load(from), into);
+                else Vector128.Store(Vector128.Load(from), into);
+            }
+        }
     }
 
     /// <summary>

@@ -135,6 +135,21 @@ public sealed class ChannelBlockPlane
         }
     }
 
+    /// <summary>
+    /// Copies one channel block of a channel-blocked input (<see cref="ChannelBlockedLayout"/>: its pixels already
+    /// hold the lanes side by side) into the scratch's input pixels: a row copy per input row, no transpose.
+    /// </summary>
+    public void FillBlocked(ReadOnlySpan<float> block)
+    {
+        var buffer = Buffer.AsSpan(BufferStart);
+        int row = InW * lanes;
+        for (int ih = 0; ih < InH; ih++)
+            block.Slice(ih * row, row).CopyTo(buffer.Slice(inputPixels[ih * InW] * lanes));
+    }
+
+    /// <summary>Copies <see cref="Output"/> into one channel block of a channel-blocked output, as it is.</summary>
+    public void StoreBlocked(Span<float> block) => Output.AsSpan(OutputStart, OutputPlaneSize * lanes).CopyTo(block);
+
     /// <summary>Transposes <see cref="Output"/> back into the <paramref name="channels"/> (≤ lanes) output planes at
     /// <paramref name="y"/>'s start.</summary>
     public void Store<V, TVec>(Span<float> y, int channels) where V : struct, IF32Vector<TVec> where TVec : struct

@@ -15,7 +15,7 @@ namespace Cnnrt.Operators.Nn;
 /// ones <see cref="WinogradPolicy"/> picks; otherwise the reference kernel reads W and B
 /// from their slots on every run, so they may be runtime tensors (as in ONNX's node tests).
 /// </summary>
-public sealed class ConvOperator : Operator, IWindowedOperator
+public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedOperator
 {
     private readonly WindowAttributes window;
     private readonly int group;
@@ -93,6 +93,33 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         return F32ConvGemmStep.PoolsInTiles(F32GemmKernel.For(isa, activation.Kind), layout, outChannels, maxPool);
     }
 
+    public bool WritesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => TakesChannelBlocked(inputs, isa, input: false);
+
+    public bool ReadsChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => TakesChannelBlocked(inputs, isa, input: true);
+
+    /// <summary>
+    /// Whether this Conv's step on <paramref name="isa"/> takes a channel-blocked input (or output): the depthwise
+    /// whole-plane channel-block step (both sides), or a one-group GEMM that lowers pixel-major anyway (output; input
+    /// too for a stride-1 unpadded pointwise convolution, read in place). Not Winograd, the channel-major GEMM or the
+    /// reference path, and not a 1-D convolution.
+    /// </summary>
+    private bool TakesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa, bool input)
+    {
+        if (isa == KernelIsa.Reference || inputs.Length < 2 || inputs[0] is not { Rank: 4 } x || inputs[1] is not { } w) return false;
+        var geometry = ResolveWindow(inputs);
+        if (Kernels.F32Depthwise.F32DepthwiseConv.Applies(inputs, isa, group))
+            return Kernels.F32Depthwise.F32DepthwiseConv.TakesChannelBlocked(geometry, isa);
+        var b = inputs.Length > 2 ? inputs[2] : null;
+        bool constantWeights = w.IsConstant && (b is null || b.IsConstant);
+        int channels = x.Shape[1], outChannels = w.Shape[0];
+        if (group != 1 || !F32ConvGemmStep.Handles(geometry, channels, outChannels, group, constantWeights)
+            || WinogradPolicy.IsaFor(geometry, group, channels, outChannels, isa, WinogradPolicy.Mode) is not null) return false;
+        var kernel = F32GemmKernel.For(isa, activation.Kind);
+        var layout = new ConvPhaseLayout(x.Shape[0], channels, group, geometry, long.MaxValue, allocateStaging: false);
+        return kernel.Columns % ChannelBlockedLayout.Lanes(isa) == 0 && F32ConvGemmStep.PrefersPixelMajor(kernel, layout, outChannels)
+            && (!input || F32ConvPixelGemm.ReadsBlocked(layout));
+    }
+
     /// <summary>The GEMM and Winograd steps apply a folded residual (<see cref="StepContext.Residual"/>) tile by tile;
     /// the depthwise and reference steps are followed by it over their whole output (<see cref="WithResidual"/>). A
     /// fused MaxPool (<see cref="StepContext.MaxPool"/>, which the planner set only where <see cref="PoolsInTiles"/>
@@ -100,6 +127,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator
     public override Step CreateStep(StepContext context)
     {
         var maxPool = context.MaxPool;
+        bool blocked = context.InputLanes > 0 || context.OutputLanes > 0;
         if (maxPool is null && Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise)
             return WithResidual(depthwise, context);
         var geometry = ResolveWindow(context.InputInfos);
@@ -110,7 +138,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator
         // For the fast steps below, which apply it tile by tile.
         var residual = context.Residual?.Values ?? default;
         var residualRuns = context.Residual is { } fold && context.Isa != KernelIsa.Reference ? ResidualRuns.For(context.Isa, fold.Activation) : null;
-        if (maxPool is null && constantWeights
+        if (maxPool is null && !blocked && constantWeights
             && WinogradPolicy.IsaFor(geometry, group, x.Shape[1], w.Shape[0], context.Isa, WinogradPolicy.Mode) is { } winogradIsa)
             return F32WinogradStep.Create(winogradIsa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
                 x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool,
@@ -120,9 +148,9 @@ public sealed class ConvOperator : Operator, IWindowedOperator
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
                 context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
                 w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, residual: residual, residualRuns: residualRuns,
-                maxPool: maxPool);
-        if (maxPool is not null)
-            throw new InvalidOperationException($"{Where}: the planner fused a MaxPool this Conv cannot take"); // planner invariant
+                maxPool: maxPool, inputLanes: context.InputLanes, outputLanes: context.OutputLanes);
+        if (maxPool is not null || blocked)
+            throw new InvalidOperationException($"{Where}: the planner fused a MaxPool or gave a channel-blocked value this Conv cannot take"); // planner invariant
         return WithResidual(new ConvStep
         {
             NodeName = Node.Name, OpType = Node.OpType,

@@ -1,0 +1,159 @@
+using Cnnrt.Graph;
+using Cnnrt.Kernels;
+using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Kernels.Reference;
+using Cnnrt.Operators;
+using Cnnrt.Planning;
+using Cnnrt.Tensors;
+using Cnnrt.Tests.Kernels;
+using Cnnrt.Tests.Kernels.F32Gemm;
+using static Cnnrt.Tests.OpTestUtil;
+
+namespace Cnnrt.Tests.Planning;
+
+/// <summary>
+/// Values between a pixel-major pointwise Conv, a depthwise Conv and another pointwise Conv are stored channel-blocked
+/// (<see cref="ChannelBlockedLayout"/>) where every reader takes them so: whole plans against the reference interpreter
+/// on every path and thread count, and the pixel-major kernel reading and writing blocked values against itself on NCHW.
+/// </summary>
+public class ChannelBlockingTests
+{
+    /// <summary>input [batch, 96, h, w] → 1×1 (→ 60, Clip 0..6) "a" → depthwise 3×3 pad 1 (the variant's stride and
+    /// activation) "d" → 1×1 (→ 32) "y", plus what the variant adds.</summary>
+    private static ModelGraph Graph(string variant, int h, int w, int batch = 1)
+    {
+        const int c = 96, m = 60;
+        var g = new ModelGraph { Opset = 13, Name = "blocked" };
+        g.Inputs.Add(new ValueDecl { Name = "input", Type = DataType.Float, Dims = [batch, c, h, w] });
+        g.Initializers["w1"] = Random([m, c, 1, 1], 3, -0.2f, 0.2f);
+        g.Initializers["b1"] = Random([m], 4);
+        g.Initializers["wd"] = Random([m, 1, 3, 3], 5, -0.5f, 0.5f);
+        g.Initializers["bd"] = Random([m], 6);
+        g.Initializers["w3"] = Random([32, m, 1, 1], 7, -0.3f, 0.3f);
+        g.Nodes.Add(new Node { Name = "expand", OpType = "Conv", Inputs = ["input", "w1", "b1"], Outputs = ["e"] });
+        var clip = new Node { Name = "clip", OpType = "Clip", Inputs = ["e", "lo", "hi"], Outputs = ["a"] };
+        g.Initializers["lo"] = F([], 0f);
+        g.Initializers["hi"] = F([], 6f);
+        g.Nodes.Add(clip);
+        var depthwise = new Node { Name = "depthwise", OpType = "Conv", Inputs = ["a", "wd", "bd"], Outputs = ["dc"] };
+        depthwise.SetAttribute(Int("group", m));
+        depthwise.SetAttribute(Ints("pads", 1, 1, 1, 1));
+        if (variant == "strided depthwise") depthwise.SetAttribute(Ints("strides", 2, 2));
+        g.Nodes.Add(depthwise);
+        // Sigmoid·x (Swish after fusion) runs the depthwise step's separate activation pass.
+        if (variant == "swish")
+        {
+            g.Nodes.Add(new Node { Name = "sigmoid", OpType = "Sigmoid", Inputs = ["dc"], Outputs = ["s"] });
+            g.Nodes.Add(new Node { Name = "swish", OpType = "Mul", Inputs = ["dc", "s"], Outputs = ["d"] });
+        }
+        else g.Nodes.Add(new Node { Name = "relu", OpType = "Relu", Inputs = ["dc"], Outputs = ["d"] });
+        g.Nodes.Add(new Node { Name = "project", OpType = "Conv", Inputs = ["d", "w3"], Outputs = ["y"] });
+        g.Outputs.Add(new ValueDecl { Name = "y", Type = DataType.Float });
+        if (variant == "depthwise output read twice") g.Outputs.Add(new ValueDecl { Name = "d", Type = DataType.Float });
+        if (variant == "read by an Add")
+        {
+            // An elementwise reader takes NCHW only: "a" stays NCHW, the depthwise output may still go blocked.
+            g.Nodes.Add(new Node { Name = "add", OpType = "Add", Inputs = ["a", "a"], Outputs = ["twice"] });
+            g.Outputs.Add(new ValueDecl { Name = "twice", Type = DataType.Float });
+        }
+        return g;
+    }
+
+    /// <summary>Variant, height, width, batch; the values stored blocked on the host's widest path (AVX2 or AVX-512).</summary>
+    public static TheoryData<string, int, int, int, string[]> Cases() => new()
+    {
+        { "chain", 7, 7, 1, ["a", "d"] },
+        { "chain", 5, 9, 2, ["a", "d"] },
+        { "strided depthwise", 7, 7, 1, ["a", "d"] },
+        { "strided depthwise", 9, 7, 1, ["d"] }, // 63 pixels: the expand Conv lowers channel-major, NCHW
+        { "swish", 7, 6, 1, ["a", "d"] },
+        { "depthwise output read twice", 7, 7, 1, ["a"] },
+        { "read by an Add", 7, 7, 1, ["d"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BlocksOnlyWhereEveryReaderTakesItAndMatchesTheReference(string variant, int h, int w, int batch, string[] blocked)
+    {
+        var x = Random([batch, 96, h, w], 11, -2, 2);
+        var expected = ReferenceInterpreter.Run(Graph(variant, h, w, batch), new Dictionary<string, Tensor> { ["input"] = x });
+        foreach (var isa in VectorKernelRunner.FastIsas.Prepend(KernelIsa.Reference))
+        {
+            float[]? oneThread = null;
+            foreach (int threads in isa == KernelIsa.Reference ? [1] : new[] { 1, 2, 3 })
+            {
+                using var session = new Session(Model.FromGraph(Graph(variant, h, w, batch)), new SessionOptions { Isa = isa, Threads = threads });
+                var values = session.Plan.ChannelBlockedValues;
+                if (isa == KernelIsa.Reference) Assert.Empty(values);
+                else if (isa == CpuFeatures.Best && isa != KernelIsa.Vector128)
+                    Assert.Equal(blocked.Order(), values.Order());
+                // Never a graph output, whatever the path.
+                foreach (var o in session.Plan.OutputInfos.Select((_, i) => session.OutputName(i))) Assert.DoesNotContain(o, values);
+                PlanOutputs.AssertMatch(session, x, expected, isa, 1e-4f);
+                var y = session.Output(0).ToArray();
+                if (oneThread is null) oneThread = y;
+                else Assert.Equal(oneThread, y);
+            }
+        }
+    }
+
+    [Fact]
+    public void RunsAllocateNothingWithBlockedValuesOnAPool()
+    {
+        using var session = new Session(Model.FromGraph(Graph("chain", 7, 7)), new SessionOptions { Threads = 2 });
+        Random([1, 96, 7, 7], 1).Floats.CopyTo(session.Input(0));
+        PlanOutputs.AssertRunsAllocateNothing(session);
+    }
+
+    public static IEnumerable<object[]> Seeds() => Enumerable.Range(0, 30).Select(i => new object[] { i });
+
+    /// <summary>
+    /// Random pointwise convolutions (channels off the lane count, small K and scratch blocks, channel blocks, every
+    /// activation), on every micro-kernel this host runs: reading a blocked input, writing a blocked output, or both,
+    /// gives the bits the same lowering gives on NCHW (the same kernel calls in the same order, other addresses).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void ThePixelMajorKernelOnBlockedValuesGivesItsNchwBits(int seed)
+    {
+        var rng = new Random(seed);
+        int n = rng.Next(1, 3), c = rng.Next(1, 40), m = rng.Next(1, 70), h = rng.Next(1, 12), w = rng.Next(1, 12);
+        var geometry = new SpatialParams([new SpatialAxis(h, 1, 1, 1, 0, 0, h), new SpatialAxis(w, 1, 1, 1, 0, 0, w)]);
+        var x = Random([n, c, h, w], seed * 5 + 1).Floats;
+        var weights = Random([m, c, 1, 1], seed * 5 + 2).Floats;
+        var bias = Random([m], seed * 5 + 3).Floats;
+        var activation = ConvGemmTests.Activations[rng.Next(ConvGemmTests.Activations.Length)];
+        int kBlock = rng.Next(2) == 0 ? rng.Next(1, 20) : 0, scratch = rng.Next(2) == 0 ? rng.Next(1, 3000) : F32ConvGemm.DefaultScratchFloats;
+        int channelBlocks = rng.Next(1, 4);
+        foreach (var (name, make) in ConvGemmTests.Kernels())
+        {
+            var kernel = make(activation.Kind);
+            int lanes = kernel.Columns / 2;
+            var nchw = new float[n * m * h * w];
+            F32ConvGemmStep.Create(kernel, "conv", "Conv", Slot.Of(x), Slot.Of(nchw), n, c, m, 1, geometry, weights, bias,
+                activation, ConvLoweringChoice.PixelMajor, kBlock, scratch, channelBlocks).Run();
+            foreach (var (inLanes, outLanes) in new[] { (lanes, 0), (0, lanes), (lanes, lanes) })
+            {
+                var input = inLanes > 0 ? ChannelBlockedLayout.FromNchw(x, [n, c, h, w], inLanes) : x;
+                var output = new float[outLanes > 0 ? ChannelBlockedLayout.Count([n, m, h, w], outLanes) : nchw.Length];
+                F32ConvGemmStep.Create(kernel, "conv", "Conv", Slot.Of(input), Slot.Of(output), n, c, m, 1, geometry, weights, bias,
+                    activation, ConvLoweringChoice.Auto, kBlock, scratch, channelBlocks, inputLanes: inLanes, outputLanes: outLanes).Run();
+                var actual = outLanes > 0 ? ChannelBlockedLayout.ToNchw(output, [n, m, h, w], outLanes) : output;
+                Assert.True(nchw.AsSpan().SequenceEqual(actual),
+                    $"{name} in {inLanes} out {outLanes}: n{n} c{c} m{m} {h}x{w} kBlock {kBlock} scratch {scratch} channel blocks {channelBlocks} {activation}");
+            }
+        }
+    }
+
+    [Fact]
+    public void TheLayoutRoundTripsAndPadsTheLastBlockWithZeros()
+    {
+        var x = Random([2, 5, 3, 2], 1).Floats;
+        var blocked = ChannelBlockedLayout.FromNchw(x, [2, 5, 3, 2], 4);
+        Assert.Equal(2 * 2 * 4 * 3 * 2, blocked.Length);
+        // Image 1, channel 4 (block 1, lane 0), pixel (2, 1).
+        Assert.Equal(x[((1 * 5 + 4) * 3 + 2) * 2 + 1], blocked[(((1 * 2 + 1) * 3 + 2) * 2 + 1) * 4 + 0]);
+        Assert.Equal(0f, blocked[(((1 * 2 + 1) * 3 + 2) * 2 + 1) * 4 + 3]);
+        Assert.Equal(x, ChannelBlockedLayout.ToNchw(blocked, [2, 5, 3, 2], 4));
+    }
+}
