@@ -32,9 +32,11 @@ public sealed class StepContext
     /// <summary>Set when the planner fused the MaxPool after this layer into it (<see cref="Planning.PoolFusion"/>):
     /// <see cref="Outputs"/>[0] is then the pool's output, while <see cref="OutputInfos"/> still describe the layer's own.</summary>
     public Kernels.F32Gemm.TileMaxPool? MaxPool { get; init; }
-    /// <summary>Lanes of the channel-blocked layout <see cref="Inputs"/>[0] is stored in, 0 for NCHW; set only for an
-    /// <see cref="IChannelBlockedOperator"/> that said it reads it so.</summary>
-    public int InputLanes { get; init; }
+    /// <summary>Per input, lanes of the channel-blocked layout it is stored in, 0 for NCHW (empty: all NCHW); set only
+    /// for an <see cref="IChannelBlockedOperator"/> that said it reads it so.</summary>
+    public int[] InputLanes { get; init; } = [];
+    /// <summary>Lanes of input <paramref name="input"/>'s layout, 0 for NCHW.</summary>
+    public int InputLanesOf(int input) => input < InputLanes.Length ? InputLanes[input] : 0;
     /// <summary>Lanes of the channel-blocked layout <see cref="Outputs"/>[0] is stored in, 0 for NCHW; set only for an
     /// <see cref="IChannelBlockedOperator"/> that said it writes it so.</summary>
     public int OutputLanes { get; init; }

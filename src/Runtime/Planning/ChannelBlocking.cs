@@ -7,49 +7,82 @@ namespace Cnnrt.Planning;
 /// <summary>
 /// Picks the values a plan stores channel-blocked (<see cref="ChannelBlockedLayout"/>) instead of NCHW: those whose
 /// producer writes them so and whose every reader reads them so (<see cref="IChannelBlockedOperator"/>) — as
-/// MobileNets' and EfficientNet's late blocks chain a pixel-major pointwise convolution, a depthwise one and another
-/// pointwise one, where NCHW cost a transpose on each side of the depthwise step and one out of the first GEMM.
+/// MobileNets' and EfficientNet's late blocks chain pixel-major pointwise convolutions, depthwise ones, residual Adds
+/// and global pools, where NCHW cost a transpose on each side of every depthwise step and one out of every GEMM.
 /// <para>
-/// Left NCHW: graph inputs and outputs, values that live in another's storage (skipped Concats' parts, folded
-/// residuals), values a folded residual reads, values written by a layer that takes a folded residual or MaxPool, and
-/// values read by a layer that runs nothing or read twice by one layer. Readers that take a fold may read blocked. The layout is chosen after the lowerings,
-/// which assume NCHW: a value goes blocked only between kernels that run as they would anyway.
+/// Starts from every value whose producer can write it blocked and drops, until nothing changes, each one that breaks
+/// a rule: a reader that cannot read it so; a layout-tied pair (an elementwise operator's operand and output, a
+/// folded residual's operand and the output it is added into) with only one side blocked. Left NCHW: graph inputs
+/// and outputs, values inside a skipped Concat's output, a Conv's output that a folded MaxPool takes over. The layout
+/// is chosen after the lowerings, which assume NCHW: a value goes blocked only between kernels that run as they
+/// would anyway.
 /// </para>
 /// </summary>
 internal static class ChannelBlocking
 {
-    /// <param name="placed">Values that live inside another value's storage, and the owners of such storage.</param>
+    /// <param name="concatPlaced">Values stored inside a skipped Concat's output, and those outputs.</param>
     /// <param name="skipped">Layers that run nothing.</param>
-    /// <param name="folding">Layers that take a folded residual or MaxPool (they write NCHW; they may read blocked).</param>
-    /// <param name="residualReads">Values that a folded residual reads.</param>
-    public static HashSet<string> Find(ModelGraph g, IReadOnlyList<PlannedLayer> layers, KernelIsa isa, IReadOnlySet<string> placed,
-        IReadOnlySet<int> skipped, IReadOnlySet<int> folding, IReadOnlySet<string> residualReads)
+    /// <param name="pooling">Conv layers that take a folded MaxPool (they write NCHW; they may read blocked).</param>
+    /// <param name="residuals">Conv layers that take a folded residual: the value added, and the value written (the
+    /// last folded node's output).</param>
+    public static HashSet<string> Find(ModelGraph g, IReadOnlyList<PlannedLayer> layers, KernelIsa isa, IReadOnlySet<string> concatPlaced,
+        IReadOnlySet<int> skipped, IReadOnlySet<int> pooling, IReadOnlyDictionary<int, (string Residual, string Output)> residuals)
     {
         var blocked = new HashSet<string>(StringComparer.Ordinal);
-        if (ChannelBlockedLayout.Lanes(isa) == 0) return blocked;
+        if (ChannelBlockedLayout.Lanes(isa) == 0 || Environment.GetEnvironmentVariable("CNNRT_AB") == "0") return blocked;
         var graphValues = new HashSet<string>(g.Outputs.Select(o => o.Name).Concat(g.Inputs.Select(i => i.Name)), StringComparer.Ordinal);
-        var readers = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (int k = 0; k < layers.Count; k++)
-            foreach (var i in layers[k].Node.Inputs)
-                if (i.Length > 0) (readers.TryGetValue(i, out var list) ? list : readers[i] = []).Add(k);
-
+        // Each running layer's reads (value, input index) and the value it writes.
+        var readers = new Dictionary<string, List<(int Layer, int Input)>>(StringComparer.Ordinal);
+        var writer = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Residual operand ⇄ the output it is added into: both blocked or neither.
+        var tiedResidual = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int k = 0; k < layers.Count; k++)
         {
-            var layer = layers[k];
-            if (skipped.Contains(k) || folding.Contains(k) || layer.Operator is not IChannelBlockedOperator producer || layer.Node.Outputs.Length != 1) continue;
-            string value = layer.Node.Outputs[0];
-            if (value.Length == 0 || graphValues.Contains(value) || placed.Contains(value) || residualReads.Contains(value)) continue;
-            if (!readers.TryGetValue(value, out var reading) || !producer.WritesChannelBlocked(layer.Inputs, isa)) continue;
-            bool allRead = true;
-            foreach (int r in reading)
+            if (skipped.Contains(k)) continue;
+            var node = layers[k].Node;
+            for (int i = 0; i < node.Inputs.Length; i++)
+                if (node.Inputs[i].Length > 0) (readers.TryGetValue(node.Inputs[i], out var list) ? list : readers[node.Inputs[i]] = []).Add((k, i));
+            if (pooling.Contains(k) || node.Outputs.Length != 1 || node.Outputs[0].Length == 0) continue;
+            if (residuals.TryGetValue(k, out var fold))
             {
-                var reader = layers[r];
-                allRead &= !skipped.Contains(r) && reader.Operator is IChannelBlockedOperator consumer
-                    && reader.Node.Inputs[0] == value && Array.IndexOf(reader.Node.Inputs, value, 1) < 0
-                    && consumer.ReadsChannelBlocked(reader.Inputs, isa);
+                writer[fold.Output] = k;
+                tiedResidual[fold.Output] = fold.Residual;
+                tiedResidual[fold.Residual] = fold.Output;
             }
-            if (allRead) blocked.Add(value);
+            else writer[node.Outputs[0]] = k;
+        }
+
+        foreach (var (value, k) in writer)
+            if (!graphValues.Contains(value) && !concatPlaced.Contains(value) && layers[k].Operator is IChannelBlockedOperator producer
+                && producer.WritesChannelBlocked(layers[k].Inputs, isa))
+                blocked.Add(value);
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            foreach (var value in blocked.ToList())
+                if (!Keeps(value))
+                {
+                    blocked.Remove(value);
+                    changed = true;
+                }
         }
         return blocked;
+
+        bool Keeps(string value)
+        {
+            if (tiedResidual.TryGetValue(value, out var other) && !blocked.Contains(other)) return false;
+            var producer = layers[writer[value]];
+            int tied = ((IChannelBlockedOperator)producer.Operator).LayoutTiedInput(producer.Inputs);
+            if (tied >= 0 && !blocked.Contains(producer.Node.Inputs[tied])) return false;
+            foreach (var (k, i) in readers.GetValueOrDefault(value) ?? [])
+            {
+                var reader = layers[k];
+                if (reader.Operator is not IChannelBlockedOperator consumer || !consumer.ReadsChannelBlocked(reader.Inputs, isa, i)) return false;
+                // A reader that keeps this operand's layout must write blocked too.
+                if (consumer.LayoutTiedInput(reader.Inputs) == i && !(writer.ContainsKey(reader.Node.Outputs[0]) && blocked.Contains(reader.Node.Outputs[0])))
+                    return false;
+            }
+            return true;
+        }
     }
 }

@@ -130,8 +130,11 @@ public static class Planner
             residuals.Keys.ToHashSet());
         // And the values stored channel-blocked between kernels that take them so.
         var skipped = skippedConcats.Concat(skippedResiduals).Concat(skippedPools).ToHashSet();
-        var blocked = ChannelBlocking.Find(g, layers, isa, placedIn.Keys.Concat(placedIn.Values.Select(p => p.Owner)).ToHashSet(StringComparer.Ordinal),
-            skipped, residuals.Keys.Concat(pooled.Keys).ToHashSet(), residuals.Values.Select(r => r.Residual).ToHashSet(StringComparer.Ordinal));
+        var blocked = ChannelBlocking.Find(g, layers, isa, blocks.Keys.Concat(blocks.Values.Select(b => b.Concat)).ToHashSet(StringComparer.Ordinal),
+            skipped, pooled.Keys.ToHashSet(), residuals.ToDictionary(r => r.Key, r => (r.Value.Residual, storedIn[layers[r.Key].Node.Outputs[0]])));
+        // A value stored in a folded residual's output has that output's layout (the Conv writes it there).
+        foreach (var (value, owner) in storedIn)
+            if (blocked.Contains(owner)) blocked.Add(value);
         int lanes = ChannelBlockedLayout.Lanes(isa);
         int Floats(string name) => blocked.Contains(name) ? checked((int)ChannelBlockedLayout.Count(infos[name].Shape, lanes)) : infos[name].Count;
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -235,7 +238,7 @@ public static class Planner
                 InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,
                 Residual = residuals.TryGetValue(k, out var residual) ? new ResidualAdd(SlotOf(residual.Residual, "residual"), residual.Activation) : null,
                 MaxPool = pooledInto?.Window,
-                InputLanes = node.Inputs.Length > 0 && blocked.Contains(node.Inputs[0]) ? lanes : 0,
+                InputLanes = Array.ConvertAll(node.Inputs, i => blocked.Contains(i) ? lanes : 0),
                 OutputLanes = node.Outputs.Length > 0 && blocked.Contains(node.Outputs[0]) ? lanes : 0,
             });
         }

@@ -97,6 +97,73 @@ public class ChannelBlockingTests
         }
     }
 
+    /// <summary>
+    /// input [batch, 96, h, w] → 1×1 (→ 64) "r" → 1×1 (→ 128, Clip) "e6" → depthwise 3×3 "d" → 1×1 (→ 64) → Add(·, r)
+    /// "sum" → GlobalAveragePool → Flatten → output: MobileNetV2's inverted residual block and head. The project Conv
+    /// takes the Add (ResidualFusion); the operand r and the sum are tied (one tile epilogue adds them), and the global
+    /// pool reads the sum blocked.
+    /// </summary>
+    private static ModelGraph ResidualGraph(int h, int w, int batch, bool flattenSum)
+    {
+        var g = new ModelGraph { Opset = 13, Name = "blocked residual" };
+        g.Inputs.Add(new ValueDecl { Name = "input", Type = DataType.Float, Dims = [batch, 96, h, w] });
+        g.Initializers["w0"] = Random([64, 96, 1, 1], 3, -0.2f, 0.2f);
+        g.Initializers["w1"] = Random([128, 64, 1, 1], 4, -0.2f, 0.2f);
+        g.Initializers["wd"] = Random([128, 1, 3, 3], 5, -0.5f, 0.5f);
+        g.Initializers["w3"] = Random([64, 128, 1, 1], 6, -0.2f, 0.2f);
+        g.Initializers["lo"] = F([], 0f);
+        g.Initializers["hi"] = F([], 6f);
+        g.Nodes.Add(new Node { Name = "stem", OpType = "Conv", Inputs = ["input", "w0"], Outputs = ["r"] });
+        g.Nodes.Add(new Node { Name = "expand", OpType = "Conv", Inputs = ["r", "w1"], Outputs = ["e"] });
+        g.Nodes.Add(new Node { Name = "clip", OpType = "Clip", Inputs = ["e", "lo", "hi"], Outputs = ["e6"] });
+        var depthwise = new Node { Name = "depthwise", OpType = "Conv", Inputs = ["e6", "wd"], Outputs = ["d"] };
+        depthwise.SetAttribute(Int("group", 128));
+        depthwise.SetAttribute(Ints("pads", 1, 1, 1, 1));
+        g.Nodes.Add(depthwise);
+        g.Nodes.Add(new Node { Name = "project", OpType = "Conv", Inputs = ["d", "w3"], Outputs = ["p"] });
+        g.Nodes.Add(new Node { Name = "add", OpType = "Add", Inputs = ["p", "r"], Outputs = ["sum"] });
+        g.Nodes.Add(new Node { Name = "pool", OpType = "GlobalAveragePool", Inputs = ["sum"], Outputs = ["pooled"] });
+        g.Nodes.Add(new Node { Name = "flatten", OpType = "Flatten", Inputs = ["pooled"], Outputs = ["y"] });
+        g.Outputs.Add(new ValueDecl { Name = "y", Type = DataType.Float });
+        // A Flatten (a view: NCHW only) reading the sum keeps it, and so r, NCHW.
+        if (flattenSum)
+        {
+            g.Nodes.Add(new Node { Name = "flat sum", OpType = "Flatten", Inputs = ["sum"], Outputs = ["flat"] });
+            g.Outputs.Add(new ValueDecl { Name = "flat", Type = DataType.Float });
+        }
+        return g;
+    }
+
+    [Theory]
+    [InlineData(7, 7, 1, false)]
+    [InlineData(5, 9, 2, false)]
+    [InlineData(7, 7, 1, true)]
+    public void AFoldedResidualAndItsOperandAreBlockedTogether(int h, int w, int batch, bool flattenSum)
+    {
+        var x = Random([batch, 96, h, w], 12, -2, 2);
+        var expected = ReferenceInterpreter.Run(ResidualGraph(h, w, batch, flattenSum), new Dictionary<string, Tensor> { ["input"] = x });
+        foreach (var isa in VectorKernelRunner.FastIsas.Prepend(KernelIsa.Reference))
+        {
+            float[]? oneThread = null;
+            foreach (int threads in isa == KernelIsa.Reference ? [1] : new[] { 1, 2, 3 })
+            {
+                using var session = new Session(Model.FromGraph(ResidualGraph(h, w, batch, flattenSum)), new SessionOptions { Isa = isa, Threads = threads });
+                var values = session.Plan.ChannelBlockedValues;
+                Assert.Equal(values.Contains("r"), values.Contains("sum"));
+                if (isa == CpuFeatures.Best && isa != KernelIsa.Vector128)
+                {
+                    Assert.IsType<SkippedStep>(session.Plan.StepList.Single(s => s.NodeName == "add"));
+                    Assert.Subset(values.ToHashSet(), new HashSet<string> { "e6", "d" });
+                    Assert.Equal(!flattenSum, values.Contains("sum"));
+                }
+                PlanOutputs.AssertMatch(session, x, expected, isa, 1e-4f);
+                var y = session.Output(0).ToArray();
+                if (oneThread is null) oneThread = y;
+                else Assert.Equal(oneThread, y);
+            }
+        }
+    }
+
     [Fact]
     public void RunsAllocateNothingWithBlockedValuesOnAPool()
     {

@@ -33,11 +33,11 @@ public static class F32DepthwiseConv
         int channels = x.Shape[1];
         var geometry = conv.ResolveWindow(infos);
         var bias = b?.Constant!.Floats.ToArray() ?? new float[channels];
-        if ((context.InputLanes > 0 || context.OutputLanes > 0)
-            && !(x.Rank == 4 && TakesChannelBlocked(geometry, context.Isa) && Math.Max(context.InputLanes, context.OutputLanes) == ChannelBlockedLayout.Lanes(context.Isa)))
+        if ((context.InputLanesOf(0) > 0 || context.OutputLanes > 0)
+            && !(x.Rank == 4 && TakesChannelBlocked(geometry, context.Isa) && Math.Max(context.InputLanesOf(0), context.OutputLanes) == ChannelBlockedLayout.Lanes(context.Isa)))
             throw new InvalidOperationException($"{conv.Node.Describe()}: the planner gave a channel-blocked value to a depthwise step that cannot take it"); // planner invariant
         var factory = new Factory(context.Inputs[0], context.Outputs[0], x.Shape[0], channels, geometry.Axis3(1), geometry.Axis3(2),
-            w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType, context.Pool, context.InputLanes > 0, context.OutputLanes > 0);
+            w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType, context.Pool, context.InputLanesOf(0) > 0, context.OutputLanes > 0);
         return VectorDispatch.Create(context.Isa, activation, factory);
     }
 

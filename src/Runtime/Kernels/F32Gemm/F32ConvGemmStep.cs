@@ -61,10 +61,13 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private readonly ResidualRuns? residualRuns;
     // Floats per output plane, and per image of Y: where a tile's outputs start.
     private readonly nint outPlane, outImage;
+    private readonly int outputLanes;
 
+    /// <param name="outputLanes">Y (and the residual) channel-blocked in blocks of this many (0: NCHW).</param>
     public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y, WorkerPool? pool = null, Slot residual = default,
-        ResidualRuns? residualRuns = null)
+        ResidualRuns? residualRuns = null, int outputLanes = 0)
     {
+        this.outputLanes = outputLanes;
         Conv = conv;
         X = x;
         Y = y;
@@ -102,8 +105,6 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, WorkerPool? pool = null,
         Slot residual = default, ResidualRuns? residualRuns = null, TileMaxPool? maxPool = null, int inputLanes = 0, int outputLanes = 0)
     {
-        if (outputLanes > 0 && !residual.IsEmpty)
-            throw new ArgumentException("a folded residual is applied to NCHW outputs only", nameof(residual));
         // A blocked input is read in place whatever follows it: its tiles' offsets stay inside it.
         var layout = new ConvPhaseLayout(batch, channels, group, geometry, inputLanes > 0 ? long.MaxValue : x.Buffer.Length - (long)x.Offset);
         if (inputLanes > 0 || outputLanes > 0) choice = ConvLoweringChoice.PixelMajor;
@@ -120,7 +121,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
                 conv is F32ConvGemm ? ConvLoweringChoice.ChannelMajor : ConvLoweringChoice.PixelMajor, kBlock, scratchFloats,
                 channelSplit, columnSplit, maxPool, inputLanes, outputLanes);
         }
-        return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
+        return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns, outputLanes) { NodeName = nodeName, OpType = opType };
     }
 
     /// <summary>
@@ -256,6 +257,14 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         Conv.RunTile(tile, source, y, scratch);
         if (residualRuns is null) return;
         Conv.TileOutputs(tile, out int n, out int m0, out int m1, out int p0, out int p1);
+        if (outputLanes > 0)
+        {
+            // Channel-blocked: the tile's pixels of each of its blocks (m0 starts one) are one run.
+            int lanes = outputLanes;
+            nint block = n * outImage + (m0 / lanes * outPlane + p0) * lanes;
+            for (int m = m0; m < m1; m += lanes, block += outPlane * lanes) residualRuns.Apply(y + block, runResidual + block, (p1 - p0) * lanes);
+            return;
+        }
         nint at = n * outImage + m0 * outPlane + p0;
         for (int m = m0; m < m1; m++, at += outPlane) residualRuns.Apply(y + at, runResidual + at, p1 - p0);
     }

@@ -43,8 +43,11 @@ public static class F32PoolSteps
     private static RangeSplit Split(int units, int outputsPerUnit, WorkerPool? pool) =>
         new(units, pool, (MinParallelOutputs + outputsPerUnit - 1) / Math.Max(1, outputsPerUnit));
 
-    public static Step? TryGlobalPool(KernelIsa isa, bool max, Slot x, Slot y, int planes, int planeSize, string nodeName, string opType) =>
-        VectorDispatch.Create(isa, new GlobalFactory(max, x, y, planes, planeSize, nodeName, opType));
+    /// <param name="channels">Channels per image (for a channel-blocked <paramref name="x"/>).</param>
+    /// <param name="blocked">Whether X is channel-blocked, in blocks of the ISA's vector (<see cref="ChannelBlockedLayout"/>).</param>
+    public static Step? TryGlobalPool(KernelIsa isa, bool max, Slot x, Slot y, int planes, int planeSize, string nodeName, string opType,
+        int channels = 0, bool blocked = false) =>
+        VectorDispatch.Create(isa, new GlobalFactory(max, x, y, planes, planeSize, nodeName, opType, channels, blocked));
 
     /// <summary>Output positions along an axis whose window has no tap inside the input (MaxPool then yields float.MinValue).</summary>
     private static int[] EmptyWindows(SpatialAxis a)
@@ -225,19 +228,20 @@ public static class F32PoolSteps
         }
     }
 
-    private readonly struct GlobalFactory(bool max, Slot x, Slot y, int planes, int planeSize, string nodeName, string opType)
-        : IVectorStepFactory
+    private readonly struct GlobalFactory(bool max, Slot x, Slot y, int planes, int planeSize, string nodeName, string opType,
+        int channels, bool blocked) : IVectorStepFactory
     {
         public Step Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct =>
-            new GlobalPoolStep<V, TVec>(max, x, y, planes, planeSize) { NodeName = nodeName, OpType = opType };
+            new GlobalPoolStep<V, TVec>(max, x, y, planes, planeSize, channels, blocked) { NodeName = nodeName, OpType = opType };
     }
 
-    private sealed class GlobalPoolStep<V, TVec>(bool max, Slot x, Slot y, int planes, int planeSize) : Step
+    private sealed class GlobalPoolStep<V, TVec>(bool max, Slot x, Slot y, int planes, int planeSize, int channels, bool blocked) : Step
         where V : struct, IF32Vector<TVec> where TVec : struct
     {
         public override void Run()
         {
-            if (max) GlobalPoolKernel.Max<V, TVec>(x.ReadOnly, y.Span, planes, planeSize);
+            if (blocked) GlobalPoolKernel.Blocked<V, TVec>(max, x.ReadOnly, y.Span, planes / channels, channels, planeSize);
+            else if (max) GlobalPoolKernel.Max<V, TVec>(x.ReadOnly, y.Span, planes, planeSize);
             else GlobalPoolKernel.Average<V, TVec>(x.ReadOnly, y.Span, planes, planeSize);
         }
     }

@@ -23,6 +23,46 @@ public static class GlobalPoolKernel
         for (int p = 0; p < planes; p++) y[p] = Max<V, TVec>(x.Slice(p * planeSize, planeSize));
     }
 
+    /// <summary>
+    /// Either pool over a channel-blocked X (<see cref="ChannelBlockedLayout"/>, blocks of V.Count): each block's pixels
+    /// are vectors of its channels, reduced lane-wise by four accumulators over the pixels in turn (as
+    /// <see cref="Sum{V,TVec}"/> runs along a plane) and stored as the block's channels of Y.
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Blocked<V, TVec>(bool max, ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int planeSize)
+        where V : struct, IF32Vector<TVec> where TVec : struct
+    {
+        int c = V.Count, blocks = ChannelBlockedLayout.Blocks(channels, c);
+        Span<float> lanes = stackalloc float[c];
+        ref float r = ref MemoryMarshal.GetReference(x);
+        var scale = V.Create(1f / planeSize);
+        for (int n = 0; n < batch; n++)
+        for (int b = 0; b < blocks; b++)
+        {
+            ref float block = ref Unsafe.Add(ref r, (nint)(n * blocks + b) * planeSize * c);
+            // Max starts every accumulator at pixel 0 (which it may count twice), the sum at zero.
+            TVec a0 = max ? V.Load(ref block) : V.Zero, a1 = a0, a2 = a0, a3 = a0;
+            int p = 0;
+            for (; p + 3 < planeSize; p += 4)
+            {
+                ref float at = ref Unsafe.Add(ref block, p * c);
+                TVec v0 = V.Load(ref at), v1 = V.Load(ref Unsafe.Add(ref at, c));
+                TVec v2 = V.Load(ref Unsafe.Add(ref at, 2 * c)), v3 = V.Load(ref Unsafe.Add(ref at, 3 * c));
+                if (max) (a0, a1, a2, a3) = (V.MaxNative(a0, v0), V.MaxNative(a1, v1), V.MaxNative(a2, v2), V.MaxNative(a3, v3));
+                else (a0, a1, a2, a3) = (V.Add(a0, v0), V.Add(a1, v1), V.Add(a2, v2), V.Add(a3, v3));
+            }
+            for (; p < planeSize; p++)
+            {
+                var v = V.Load(ref Unsafe.Add(ref block, p * c));
+                a0 = max ? V.MaxNative(a0, v) : V.Add(a0, v);
+            }
+            var result = max ? V.MaxNative(V.MaxNative(a0, a1), V.MaxNative(a2, a3)) : V.Multiply(V.Add(V.Add(a0, a1), V.Add(a2, a3)), scale);
+            V.Store(result, ref MemoryMarshal.GetReference(lanes));
+            int first = b * c;
+            lanes[..Math.Min(c, channels - first)].CopyTo(y.Slice(n * channels + first));
+        }
+    }
+
     private static float Sum<V, TVec>(ReadOnlySpan<float> x) where V : struct, IF32Vector<TVec> where TVec : struct
     {
         int n = x.Length, c = V.Count, i = 0;

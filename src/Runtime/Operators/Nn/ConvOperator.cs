@@ -95,7 +95,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
 
     public bool WritesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => TakesChannelBlocked(inputs, isa, input: false);
 
-    public bool ReadsChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => TakesChannelBlocked(inputs, isa, input: true);
+    public bool ReadsChannelBlocked(ValueInfo?[] inputs, KernelIsa isa, int input) => input == 0 && TakesChannelBlocked(inputs, isa, input: true);
 
     /// <summary>
     /// Whether this Conv's step on <paramref name="isa"/> takes a channel-blocked input (or output): the depthwise
@@ -127,7 +127,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
     public override Step CreateStep(StepContext context)
     {
         var maxPool = context.MaxPool;
-        bool blocked = context.InputLanes > 0 || context.OutputLanes > 0;
+        bool blocked = context.InputLanesOf(0) > 0 || context.OutputLanes > 0;
         if (maxPool is null && Kernels.F32Depthwise.F32DepthwiseConv.TryCreateStep(this, context, group, activation) is { } depthwise)
             return WithResidual(depthwise, context);
         var geometry = ResolveWindow(context.InputInfos);
@@ -148,7 +148,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
                 context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
                 w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, residual: residual, residualRuns: residualRuns,
-                maxPool: maxPool, inputLanes: context.InputLanes, outputLanes: context.OutputLanes);
+                maxPool: maxPool, inputLanes: context.InputLanesOf(0), outputLanes: context.OutputLanes);
         if (maxPool is not null || blocked)
             throw new InvalidOperationException($"{Where}: the planner fused a MaxPool or gave a channel-blocked value this Conv cannot take"); // planner invariant
         return WithResidual(new ConvStep
