@@ -47,7 +47,24 @@ public class ChannelBlockingTests
             g.Nodes.Add(new Node { Name = "swish", OpType = "Mul", Inputs = ["dc", "s"], Outputs = ["d"] });
         }
         else g.Nodes.Add(new Node { Name = "relu", OpType = "Relu", Inputs = ["dc"], Outputs = ["d"] });
-        g.Nodes.Add(new Node { Name = "project", OpType = "Conv", Inputs = ["d", "w3"], Outputs = ["y"] });
+        string projected = "d";
+        if (variant.StartsWith("squeeze-excite"))
+        {
+            // GlobalAveragePool → 1×1 (→ 8, Relu) → 1×1 (→ 60) → Sigmoid → the variant's op with d: one value per channel
+            // (per image) against the blocked d.
+            g.Initializers["wsq"] = Random([8, m, 1, 1], 8, -0.5f, 0.5f);
+            g.Initializers["wex"] = Random([m, 8, 1, 1], 9, -0.5f, 0.5f);
+            g.Nodes.Add(new Node { Name = "squeeze pool", OpType = "GlobalAveragePool", Inputs = ["d"], Outputs = ["sp"] });
+            g.Nodes.Add(new Node { Name = "squeeze", OpType = "Conv", Inputs = ["sp", "wsq"], Outputs = ["sq"] });
+            g.Nodes.Add(new Node { Name = "squeeze relu", OpType = "Relu", Inputs = ["sq"], Outputs = ["sqr"] });
+            g.Nodes.Add(new Node { Name = "excite", OpType = "Conv", Inputs = ["sqr", "wex"], Outputs = ["ex"] });
+            g.Nodes.Add(new Node { Name = "gate", OpType = "Sigmoid", Inputs = ["ex"], Outputs = ["s"] });
+            string[] operands = variant == "squeeze-excite s - d" ? ["s", "d"] : ["d", "s"];
+            string op = variant switch { "squeeze-excite s - d" => "Sub", "squeeze-excite d / s" => "Div", _ => "Mul" };
+            g.Nodes.Add(new Node { Name = "scale", OpType = op, Inputs = operands, Outputs = ["scaled"] });
+            projected = "scaled";
+        }
+        g.Nodes.Add(new Node { Name = "project", OpType = "Conv", Inputs = [projected, "w3"], Outputs = ["y"] });
         g.Outputs.Add(new ValueDecl { Name = "y", Type = DataType.Float });
         if (variant == "depthwise output read twice") g.Outputs.Add(new ValueDecl { Name = "d", Type = DataType.Float });
         if (variant == "read by an Add")
@@ -69,6 +86,12 @@ public class ChannelBlockingTests
         { "swish", 7, 6, 1, ["a", "d"] },
         { "depthwise output read twice", 7, 7, 1, ["a"] },
         { "read by an Add", 7, 7, 1, ["d"] },
+        // The squeeze Conv's 1×1 output goes blocked too (pixel-major both sides).
+        { "squeeze-excite d * s", 7, 7, 1, ["a", "d", "scaled", "sqr"] },
+        // 30 pixels: the project Conv lowers channel-major, so "scaled" is NCHW, and with it d (the Mul keeps its layout).
+        { "squeeze-excite d * s", 6, 5, 2, ["a", "sqr"] },
+        { "squeeze-excite s - d", 7, 7, 2, ["a", "d", "scaled", "sqr"] },
+        { "squeeze-excite d / s", 7, 7, 1, ["a", "d", "scaled", "sqr"] },
     };
 
     [Theory]

@@ -52,6 +52,41 @@ public static class F32ElementwiseSteps
         return null;
     }
 
+    /// <summary>
+    /// A binary operator on a channel-blocked operand and a per-channel one (<see cref="ChannelBlockedBinaryStep{V,TVec,TOp}"/>),
+    /// or null where the operator has no vector form here (PRelu, Sum, reference path).
+    /// </summary>
+    public static Step? TryChannelBlocked<TOp>(KernelIsa isa, Slot blocked, Slot perChannel, Slot y, bool blockedFirst, int batch,
+        int channels, int plane, bool perImage, string nodeName, string opType, WorkerPool? pool) where TOp : IBinaryOp
+    {
+        var f = new BlockedFactory(blocked, perChannel, y, blockedFirst, batch, channels, plane, perImage, nodeName, opType, pool);
+        if (typeof(TOp) == typeof(AddOp)) return VectorDispatch.Create(isa, f.For<AddVectorOp>());
+        if (typeof(TOp) == typeof(SubOp)) return VectorDispatch.Create(isa, f.For<SubVectorOp>());
+        if (typeof(TOp) == typeof(MulOp)) return VectorDispatch.Create(isa, f.For<MulVectorOp>());
+        if (typeof(TOp) == typeof(DivOp)) return VectorDispatch.Create(isa, f.For<DivVectorOp>());
+        if (typeof(TOp) == typeof(MaxOp)) return VectorDispatch.Create(isa, f.For<MaxVectorOp>());
+        if (typeof(TOp) == typeof(MinOp)) return VectorDispatch.Create(isa, f.For<MinVectorOp>());
+        return null;
+    }
+
+    /// <summary>Whether <see cref="TryChannelBlocked{TOp}"/> has a step for <typeparamref name="TOp"/>.</summary>
+    public static bool HasChannelBlocked<TOp>() where TOp : IBinaryOp =>
+        typeof(TOp) == typeof(AddOp) || typeof(TOp) == typeof(SubOp) || typeof(TOp) == typeof(MulOp) || typeof(TOp) == typeof(DivOp)
+        || typeof(TOp) == typeof(MaxOp) || typeof(TOp) == typeof(MinOp);
+
+    private readonly record struct BlockedFactory(Slot Blocked, Slot PerChannel, Slot Y, bool BlockedFirst, int Batch, int Channels,
+        int Plane, bool PerImage, string NodeName, string OpType, WorkerPool? Pool)
+    {
+        public BlockedFactory<TOp> For<TOp>() where TOp : IVectorBinaryOp => new(this);
+    }
+
+    private readonly struct BlockedFactory<TOp>(BlockedFactory f) : IVectorStepFactory where TOp : IVectorBinaryOp
+    {
+        public Step Create<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct =>
+            new ChannelBlockedBinaryStep<V, TVec, TOp>(f.Blocked, f.PerChannel, f.Y, f.BlockedFirst, f.Batch, f.Channels, f.Plane,
+                f.PerImage, f.Pool) { NodeName = f.NodeName, OpType = f.OpType };
+    }
+
     /// <summary>Chunks of a flat operation over <paramref name="length"/> floats on <typeparamref name="V"/>'s vectors.</summary>
     private static RangeSplit Split<V, TVec>(int length, WorkerPool? pool) where V : struct, IF32Vector<TVec> where TVec : struct =>
         new(length, pool is { Threads: > 1 } ? pool : null, MinParallelFloats, 2 * V.Count);

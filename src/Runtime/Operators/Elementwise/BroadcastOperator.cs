@@ -11,7 +11,7 @@ namespace Cnnrt.Operators.Elementwise;
 /// An operator that folds a binary function over its inputs with numpy broadcasting, on every numeric type:
 /// Add, Sub, Mul, Div (two inputs), Sum, Max, Min (one or more), and PRelu (slope broadcast to x only).
 /// </summary>
-public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBinaryOp
+public sealed class BroadcastOperator<TOp> : ElementwiseOperator, IChannelBlockedOperator where TOp : IBinaryOp
 {
     private readonly int minInputs, maxInputs;
     private readonly bool unidirectional;
@@ -44,8 +44,55 @@ public sealed class BroadcastOperator<TOp> : ElementwiseOperator where TOp : IBi
         return [new ValueInfo(type, shape)];
     }
 
+    public bool WritesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => isa != KernelIsa.Reference && BlockedOperand(inputs) >= 0;
+
+    public bool ReadsChannelBlocked(ValueInfo?[] inputs, KernelIsa isa, int input) =>
+        isa != KernelIsa.Reference && input == BlockedOperand(inputs);
+
+    public int LayoutTiedInput(ValueInfo?[] inputs) => BlockedOperand(inputs);
+
+    /// <summary>
+    /// The input a channel-blocked step can take (<see cref="F32ElementwiseSteps.TryChannelBlocked{TOp}"/>), whose
+    /// layout the output then has: of two float inputs, a 4-D one of the output's shape while the other holds one
+    /// value per channel ([N or 1, C, 1, 1], [C, 1, 1]) or one value — squeeze-and-excitation's scale × x. -1 otherwise.
+    /// </summary>
+    private int BlockedOperand(ValueInfo?[] inputs)
+    {
+        if (Opset < 7 || unidirectional || inputs.Length != 2 || !F32ElementwiseSteps.HasChannelBlocked<TOp>()
+            || inputs[0] is not { Type: DataType.Float } a || inputs[1] is not { Type: DataType.Float } b) return -1;
+        var output = BroadcastShape(inputs, 0, 2);
+        for (int i = 0; i < 2; i++)
+        {
+            var (full, other) = i == 0 ? (a, b) : (b, a);
+            if (full.Rank == 4 && ShapeMath.Equal(output, full.Shape) && PerChannel(other.Shape, full.Shape)) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Whether <paramref name="shape"/>, aligned to the right of 4-D <paramref name="full"/>'s, is one value or one
+    /// per channel (of each image or of all).</summary>
+    private static bool PerChannel(int[] shape, int[] full)
+    {
+        if (ShapeMath.Count(shape) == 1) return true;
+        if (shape.Length > 4) return false;
+        var aligned = new int[4];
+        Array.Fill(aligned, 1);
+        shape.CopyTo(aligned, 4 - shape.Length);
+        return (aligned[0] == 1 || aligned[0] == full[0]) && aligned[1] == full[1] && aligned[2] == 1 && aligned[3] == 1;
+    }
+
     public override Step CreateStep(StepContext context)
     {
+        int blocked = BlockedOperand(context.InputInfos);
+        if (blocked >= 0 && context.InputLanesOf(blocked) > 0)
+        {
+            var full = context.InputInfos[blocked]!.Shape;
+            var other = context.InputInfos[1 - blocked]!;
+            bool perImage = other.Rank == 4 && other.Shape[0] == full[0] && full[0] > 1 && other.Count > 1;
+            return F32ElementwiseSteps.TryChannelBlocked<TOp>(context.Isa, context.Inputs[blocked], context.Inputs[1 - blocked],
+                       context.Outputs[0], blocked == 0, full[0], full[1], full[2] * full[3], perImage, Node.Name, Node.OpType, context.Pool)
+                   ?? throw new InvalidOperationException($"{Where}: a channel-blocked input on the reference path"); // planner invariant
+        }
         var nests = Nests(Legacy(context.InputInfos), context.OutputInfos[0].Shape);
         return F32ElementwiseSteps.TryFold<TOp>(context.Isa, context.Inputs, context.Outputs[0], nests, Node.Name, Node.OpType, context.Pool)
             ?? new FoldStep(context.Inputs, context.Outputs[0], nests) { NodeName = Node.Name, OpType = Node.OpType };
