@@ -37,6 +37,23 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public void Values_stored_channel_blocked_are_listed()
+    {
+        // 1×1 (96 → 64) → depthwise 3×3 → 1×1 (→ 32) at 7×7: both inner values go blocked on AVX2 and AVX-512 hosts.
+        var b = new GraphBuilder("x", [1, 96, 7, 7]);
+        var g = b.Add("Conv", "expand", [b.Weight("w1", 64, 96, 1, 1)])
+            .Add("Conv", "depthwise", [b.Weight("wd", 64, 1, 3, 3)], OpTestUtil.Int("group", 64), OpTestUtil.Ints("pads", 1, 1, 1, 1))
+            .Add("Conv", "project", [b.Weight("w3", 32, 64, 1, 1)]).Build("y");
+        string path = Path.Combine(CnnrtProcess.TempDir(), "blocked.onnx");
+        OnnxWriter.WriteFile(path, g);
+        using var doc = JsonDocument.Parse(CnnrtProcess.Ok("inspect", path, "--json"));
+        var blocked = doc.RootElement.GetProperty("channel_blocked_values").EnumerateArray().Select(e => e.GetString()).ToList();
+        if (Cnnrt.Kernels.CpuFeatures.Best is Cnnrt.Kernels.KernelIsa.Avx2 or Cnnrt.Kernels.KernelIsa.Avx512) Assert.Equal(2, blocked.Count);
+        Assert.DoesNotContain("y", blocked);
+        Assert.Contains("values stored channel-blocked:", CnnrtProcess.Ok("inspect", path));
+    }
+
+    [Fact]
     public void Same_padding_split_is_shown_per_side()
     {
         // 6×6 input, 3×3 kernel, stride 2, SAME_UPPER: out 3, total pad 1 → 0 before, 1 after; SAME_LOWER the reverse.

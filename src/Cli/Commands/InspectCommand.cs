@@ -1,3 +1,4 @@
+using Cnnrt.Kernels;
 using System.CommandLine;
 using Cnnrt.Planning;
 
@@ -56,6 +57,8 @@ internal static class InspectCommand
             Console.WriteLine(string.Join("  ", row.Select((cell, c) => c is 0 or 8 or 9 ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))).TrimEnd());
         Console.WriteLine($"total: {rows.Count} layers, {parameters:N0} parameters, {macs:N0} MACs");
         Console.WriteLine($"arena: {plan.ArenaBytes:N0} bytes (all intermediate tensors: {plan.IntermediateBytes:N0} bytes)");
+        Console.WriteLine($"values stored channel-blocked: {plan.ChannelBlockedValues.Count} " +
+                          $"({CpuFeatures.Name(plan.Isa)}: {ChannelBlockedLayout.Lanes(plan.Isa)} channels per block; NCHW elsewhere)");
     }
 
     /// <summary>NCHW shapes read as the notes write them, H×W×C; others as they are.</summary>
@@ -99,6 +102,9 @@ internal static class InspectCommand
         w.WriteNumber("total_macs", macs);
         w.WriteNumber("arena_bytes", plan.ArenaBytes);
         w.WriteNumber("intermediate_bytes", plan.IntermediateBytes);
+        w.WriteStartArray("channel_blocked_values");
+        foreach (var v in plan.ChannelBlockedValues.Order(StringComparer.Ordinal)) w.WriteStringValue(v);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 }

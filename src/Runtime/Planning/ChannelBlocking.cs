@@ -17,9 +17,15 @@ namespace Cnnrt.Planning;
 /// is chosen after the lowerings, which assume NCHW: a value goes blocked only between kernels that run as they
 /// would anyway.
 /// </para>
+/// The environment variable CNNRT_CHANNEL_BLOCKING=off keeps every value NCHW (read when a plan is built), for
+/// comparisons.
 /// </summary>
 internal static class ChannelBlocking
 {
+    public const string EnvironmentVariable = "CNNRT_CHANNEL_BLOCKING";
+
+    private static bool Off => Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToLowerInvariant() is "off" or "0";
+
     /// <param name="concatPlaced">Values stored inside a skipped Concat's output, and those outputs.</param>
     /// <param name="skipped">Layers that run nothing.</param>
     /// <param name="pooling">Conv layers that take a folded MaxPool (they write NCHW; they may read blocked).</param>
@@ -29,7 +35,7 @@ internal static class ChannelBlocking
         IReadOnlySet<int> skipped, IReadOnlySet<int> pooling, IReadOnlyDictionary<int, (string Residual, string Output)> residuals)
     {
         var blocked = new HashSet<string>(StringComparer.Ordinal);
-        if (ChannelBlockedLayout.Lanes(isa) == 0 || Environment.GetEnvironmentVariable("CNNRT_AB") == "0") return blocked;
+        if (ChannelBlockedLayout.Lanes(isa) == 0 || Off) return blocked;
         var graphValues = new HashSet<string>(g.Outputs.Select(o => o.Name).Concat(g.Inputs.Select(i => i.Name)), StringComparer.Ordinal);
         // Each running layer's reads (value, input index) and the value it writes.
         var readers = new Dictionary<string, List<(int Layer, int Input)>>(StringComparer.Ordinal);
