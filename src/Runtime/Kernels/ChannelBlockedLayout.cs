@@ -2,9 +2,10 @@ namespace Cnnrt.Kernels;
 
 /// <summary>
 /// The channel-blocked layout (NCHWc) a plan may store a value in between kernels that both work with channels in
-/// vector lanes: [N][⌈C/L⌉][H][W][L], L = <see cref="Lanes"/> of the plan's ISA, the lanes past the last channel of
-/// the last block holding finite values that no reader uses. A depthwise convolution computes one vector of L
-/// channels per pixel and a pixel-major GEMM tile 2 such vectors per pixel: between the two, NCHW costs a transpose
+/// vector lanes: [N][⌈C/L⌉][H][W][L], L = <see cref="Lanes"/> of the plan's ISA. The lanes past the last channel of
+/// the last block hold values no reader uses: every blocked kernel works lane by lane or reads only the real
+/// channels, so they need not even be finite (a Div by the per-channel operand's zero padding leaves infinities
+/// there). A depthwise convolution computes one vector of L channels per pixel and a pixel-major GEMM tile 2 such vectors per pixel: between the two, NCHW costs a transpose
 /// on each side (into the depthwise step's channel blocks, out of its blocks, out of the GEMM's tiles), the blocked
 /// layout a copy of whole vectors. The planner (<see cref="Planning.ChannelBlocking"/>) picks it per value, where
 /// the producer and every consumer take it; graph inputs and outputs stay NCHW.
