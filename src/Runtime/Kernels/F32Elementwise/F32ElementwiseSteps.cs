@@ -39,17 +39,29 @@ public static class F32ElementwiseSteps
     /// </summary>
     public static Step? TryFold<TOp>(KernelIsa isa, Slot[] inputs, Slot y, LoopNest[] nests, string nodeName, string opType,
         WorkerPool? pool = null)
-        where TOp : IBinaryOp
+        where TOp : IBinaryOp =>
+        ForOp<TOp, FoldFactory, Step?>(new FoldFactory(isa, inputs, y, nests, nodeName, opType, pool), prelu: true);
+
+    /// <summary>What <paramref name="visitor"/> makes of <typeparamref name="TOp"/>'s vector form, or default where it
+    /// has none (or is PRelu and <paramref name="prelu"/> is false). The visitor is a struct type argument, so the JIT
+    /// and NativeAOT see every call.</summary>
+    private static TResult? ForOp<TOp, TVisitor, TResult>(TVisitor visitor, bool prelu)
+        where TOp : IBinaryOp where TVisitor : struct, IVectorOpVisitor<TResult>
     {
-        var f = new FoldFactory(inputs, y, nests, nodeName, opType, pool);
-        if (typeof(TOp) == typeof(AddOp)) return VectorDispatch.Create(isa, f.For<AddVectorOp>());
-        if (typeof(TOp) == typeof(SubOp)) return VectorDispatch.Create(isa, f.For<SubVectorOp>());
-        if (typeof(TOp) == typeof(MulOp)) return VectorDispatch.Create(isa, f.For<MulVectorOp>());
-        if (typeof(TOp) == typeof(DivOp)) return VectorDispatch.Create(isa, f.For<DivVectorOp>());
-        if (typeof(TOp) == typeof(MaxOp)) return VectorDispatch.Create(isa, f.For<MaxVectorOp>());
-        if (typeof(TOp) == typeof(MinOp)) return VectorDispatch.Create(isa, f.For<MinVectorOp>());
-        if (typeof(TOp) == typeof(PReluOp)) return VectorDispatch.Create(isa, f.For<PReluVectorOp>());
-        return null;
+        if (typeof(TOp) == typeof(AddOp)) return visitor.Visit<AddVectorOp>();
+        if (typeof(TOp) == typeof(SubOp)) return visitor.Visit<SubVectorOp>();
+        if (typeof(TOp) == typeof(MulOp)) return visitor.Visit<MulVectorOp>();
+        if (typeof(TOp) == typeof(DivOp)) return visitor.Visit<DivVectorOp>();
+        if (typeof(TOp) == typeof(MaxOp)) return visitor.Visit<MaxVectorOp>();
+        if (typeof(TOp) == typeof(MinOp)) return visitor.Visit<MinVectorOp>();
+        if (prelu && typeof(TOp) == typeof(PReluOp)) return visitor.Visit<PReluVectorOp>();
+        return default;
+    }
+
+    /// <summary>Makes something (a step, an answer) for the vector op it is given.</summary>
+    private interface IVectorOpVisitor<TResult>
+    {
+        TResult Visit<TVecOp>() where TVecOp : IVectorBinaryOp;
     }
 
     /// <summary>
@@ -57,27 +69,22 @@ public static class F32ElementwiseSteps
     /// or null where the operator has no vector form here (PRelu, Sum, reference path).
     /// </summary>
     public static Step? TryChannelBlocked<TOp>(KernelIsa isa, Slot blocked, Slot perChannel, Slot y, bool blockedFirst, int batch,
-        int channels, int plane, bool perImage, string nodeName, string opType, WorkerPool? pool) where TOp : IBinaryOp
-    {
-        var f = new BlockedFactory(blocked, perChannel, y, blockedFirst, batch, channels, plane, perImage, nodeName, opType, pool);
-        if (typeof(TOp) == typeof(AddOp)) return VectorDispatch.Create(isa, f.For<AddVectorOp>());
-        if (typeof(TOp) == typeof(SubOp)) return VectorDispatch.Create(isa, f.For<SubVectorOp>());
-        if (typeof(TOp) == typeof(MulOp)) return VectorDispatch.Create(isa, f.For<MulVectorOp>());
-        if (typeof(TOp) == typeof(DivOp)) return VectorDispatch.Create(isa, f.For<DivVectorOp>());
-        if (typeof(TOp) == typeof(MaxOp)) return VectorDispatch.Create(isa, f.For<MaxVectorOp>());
-        if (typeof(TOp) == typeof(MinOp)) return VectorDispatch.Create(isa, f.For<MinVectorOp>());
-        return null;
-    }
+        int channels, int plane, bool perImage, string nodeName, string opType, WorkerPool? pool) where TOp : IBinaryOp =>
+        ForOp<TOp, BlockedFactory, Step?>(new BlockedFactory(isa, blocked, perChannel, y, blockedFirst, batch, channels, plane, perImage,
+            nodeName, opType, pool), prelu: false);
 
     /// <summary>Whether <see cref="TryChannelBlocked{TOp}"/> has a step for <typeparamref name="TOp"/>.</summary>
-    public static bool HasChannelBlocked<TOp>() where TOp : IBinaryOp =>
-        typeof(TOp) == typeof(AddOp) || typeof(TOp) == typeof(SubOp) || typeof(TOp) == typeof(MulOp) || typeof(TOp) == typeof(DivOp)
-        || typeof(TOp) == typeof(MaxOp) || typeof(TOp) == typeof(MinOp);
+    public static bool HasChannelBlocked<TOp>() where TOp : IBinaryOp => ForOp<TOp, HasVectorOp, bool>(default, prelu: false);
 
-    private readonly record struct BlockedFactory(Slot Blocked, Slot PerChannel, Slot Y, bool BlockedFirst, int Batch, int Channels,
-        int Plane, bool PerImage, string NodeName, string OpType, WorkerPool? Pool)
+    private readonly struct HasVectorOp : IVectorOpVisitor<bool>
     {
-        public BlockedFactory<TOp> For<TOp>() where TOp : IVectorBinaryOp => new(this);
+        public bool Visit<TVecOp>() where TVecOp : IVectorBinaryOp => true;
+    }
+
+    private readonly record struct BlockedFactory(KernelIsa Isa, Slot Blocked, Slot PerChannel, Slot Y, bool BlockedFirst, int Batch,
+        int Channels, int Plane, bool PerImage, string NodeName, string OpType, WorkerPool? Pool) : IVectorOpVisitor<Step?>
+    {
+        public Step? Visit<TOp>() where TOp : IVectorBinaryOp => VectorDispatch.Create(Isa, new BlockedFactory<TOp>(this));
     }
 
     private readonly struct BlockedFactory<TOp>(BlockedFactory f) : IVectorStepFactory where TOp : IVectorBinaryOp
@@ -142,9 +149,11 @@ public static class F32ElementwiseSteps
         }
     }
 
-    private readonly struct FoldFactory(Slot[] inputs, Slot y, LoopNest[] nests, string nodeName, string opType, WorkerPool? pool)
+    private readonly struct FoldFactory(KernelIsa isa, Slot[] inputs, Slot y, LoopNest[] nests, string nodeName, string opType,
+        WorkerPool? pool) : IVectorOpVisitor<Step?>
     {
-        public FoldFactory<TOp> For<TOp>() where TOp : IVectorBinaryOp => new(inputs, y, nests, nodeName, opType, pool);
+        public Step? Visit<TOp>() where TOp : IVectorBinaryOp =>
+            VectorDispatch.Create(isa, new FoldFactory<TOp>(inputs, y, nests, nodeName, opType, pool));
     }
 
     private readonly struct FoldFactory<TOp>(Slot[] inputs, Slot y, LoopNest[] nests, string nodeName, string opType, WorkerPool? pool)
