@@ -24,6 +24,30 @@ internal static class PlanOutputs
         }
     }
 
+    /// <summary>
+    /// Plans <paramref name="graph"/> on the reference path (one thread) and on every vector path at 1, 2 and 3 threads,
+    /// hands each session to <paramref name="check"/> (what the plan should look like), and compares its outputs with
+    /// <paramref name="expected"/> (<see cref="AssertMatch"/>, tolerance 1e-4); on each vector path the outputs must be
+    /// the same bits at every thread count (threads split tiles, never a sum).
+    /// </summary>
+    public static void AssertEveryPathMatches(Func<Graph.ModelGraph> graph, Tensor x, IReadOnlyDictionary<string, Tensor> expected,
+        Action<Session, KernelIsa> check)
+    {
+        foreach (var isa in Kernels.VectorKernelRunner.FastIsas.Prepend(KernelIsa.Reference))
+        {
+            float[]? oneThread = null;
+            foreach (int threads in isa == KernelIsa.Reference ? [1] : new[] { 1, 2, 3 })
+            {
+                using var session = new Session(Model.FromGraph(graph()), new SessionOptions { Isa = isa, Threads = threads });
+                check(session, isa);
+                AssertMatch(session, x, expected, isa, 1e-4f);
+                var y = session.Output(0).ToArray();
+                if (oneThread is null) oneThread = y;
+                else Assert.Equal(oneThread, y);
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="session"/> (inputs already set) once, then batches of 10 runs until one allocates
     /// nothing on this thread (a tiered JIT recompiling in between may allocate once), at most 20 batches.</summary>
     public static void AssertRunsAllocateNothing(Session session)
