@@ -1,9 +1,9 @@
 using Cnnrt.Kernels.F32Vector;
 using Cnnrt.Kernels.F32Window;
+using Cnnrt.Kernels.Reference;
 using Cnnrt.Operators;
 using Cnnrt.Operators.Nn;
 using Cnnrt.Threading;
-using Cnnrt.Kernels.Reference;
 
 namespace Cnnrt.Kernels.F32Depthwise;
 

@@ -80,18 +80,8 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
     /// loss (<see cref="F32ConvGemmStep.PoolsInTiles"/>): a 2-D convolution on the packed-GEMM path (constant
     /// weights, not depthwise, not Winograd), whose pixel-major lowering then costs no more than running the pool after it.
     /// </summary>
-    public bool PoolsInTiles(ValueInfo?[] inputs, KernelIsa isa, TileMaxPool maxPool)
-    {
-        if (isa == KernelIsa.Reference || inputs.Length < 2 || inputs[0] is not { Rank: 4 } x || inputs[1] is not { } w) return false;
-        var b = inputs.Length > 2 ? inputs[2] : null;
-        bool constantWeights = w.IsConstant && (b is null || b.IsConstant);
-        var geometry = ResolveWindow(inputs);
-        int channels = x.Shape[1], outChannels = w.Shape[0];
-        if (!F32ConvGemmStep.Handles(geometry, channels, outChannels, group, constantWeights)
-            || WinogradPolicy.IsaFor(geometry, group, channels, outChannels, isa, WinogradPolicy.Mode) is not null) return false;
-        var layout = new ConvPhaseLayout(x.Shape[0], channels, group, geometry, 0, allocateStaging: false);
-        return F32ConvGemmStep.PoolsInTiles(F32GemmKernel.For(isa, activation.Kind), layout, outChannels, maxPool);
-    }
+    public bool PoolsInTiles(ValueInfo?[] inputs, KernelIsa isa, TileMaxPool maxPool) =>
+        GemmPath(inputs, isa) is { } gemm && F32ConvGemmStep.PoolsInTiles(gemm.Kernel, gemm.Layout, gemm.OutChannels, maxPool);
 
     public bool WritesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => TakesChannelBlocked(inputs, isa, input: false);
 
@@ -105,19 +95,27 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
     /// </summary>
     private bool TakesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa, bool input)
     {
-        if (isa == KernelIsa.Reference || inputs.Length < 2 || inputs[0] is not { Rank: 4 } x || inputs[1] is not { } w) return false;
-        var geometry = ResolveWindow(inputs);
+        if (inputs.Length < 2 || inputs[0] is not { Rank: 4 }) return false;
         if (Kernels.F32Depthwise.F32DepthwiseConv.Applies(inputs, isa, group))
-            return Kernels.F32Depthwise.F32DepthwiseConv.TakesChannelBlocked(geometry, isa);
+            return Kernels.F32Depthwise.F32DepthwiseConv.TakesChannelBlocked(ResolveWindow(inputs), isa);
+        return group == 1 && GemmPath(inputs, isa) is { } gemm && gemm.Kernel.Columns % ChannelBlockedLayout.Lanes(isa) == 0
+            && F32ConvGemmStep.PrefersPixelMajor(gemm.Kernel, gemm.Layout, gemm.OutChannels)
+            && (!input || F32ConvPixelGemm.ReadsBlocked(gemm.Layout));
+    }
+
+    /// <summary>The kernel and geometry of this 2-D Conv's packed-GEMM step on <paramref name="isa"/> (constant
+    /// weights, not depthwise, not Winograd), for plan-time questions; null where another step runs it.</summary>
+    private (F32GemmKernel Kernel, ConvPhaseLayout Layout, int OutChannels)? GemmPath(ValueInfo?[] inputs, KernelIsa isa)
+    {
+        if (isa == KernelIsa.Reference || inputs.Length < 2 || inputs[0] is not { Rank: 4 } x || inputs[1] is not { } w) return null;
         var b = inputs.Length > 2 ? inputs[2] : null;
         bool constantWeights = w.IsConstant && (b is null || b.IsConstant);
+        var geometry = ResolveWindow(inputs);
         int channels = x.Shape[1], outChannels = w.Shape[0];
-        if (group != 1 || !F32ConvGemmStep.Handles(geometry, channels, outChannels, group, constantWeights)
-            || WinogradPolicy.IsaFor(geometry, group, channels, outChannels, isa, WinogradPolicy.Mode) is not null) return false;
-        var kernel = F32GemmKernel.For(isa, activation.Kind);
-        var layout = new ConvPhaseLayout(x.Shape[0], channels, group, geometry, long.MaxValue, allocateStaging: false);
-        return kernel.Columns % ChannelBlockedLayout.Lanes(isa) == 0 && F32ConvGemmStep.PrefersPixelMajor(kernel, layout, outChannels)
-            && (!input || F32ConvPixelGemm.ReadsBlocked(layout));
+        if (!F32ConvGemmStep.Handles(geometry, channels, outChannels, group, constantWeights)
+            || WinogradPolicy.IsaFor(geometry, group, channels, outChannels, isa, WinogradPolicy.Mode) is not null) return null;
+        var layout = new ConvPhaseLayout(x.Shape[0], channels, group, geometry, 0, allocateStaging: false);
+        return (F32GemmKernel.For(isa, activation.Kind), layout, outChannels);
     }
 
     /// <summary>The GEMM and Winograd steps apply a folded residual (<see cref="StepContext.Residual"/>) tile by tile;
