@@ -26,7 +26,8 @@ public class ChannelBlockingTests
         g.Inputs.Add(new ValueDecl { Name = "input", Type = DataType.Float, Dims = [batch, c, h, w] });
         g.Initializers["w1"] = Random([m, c, 1, 1], 3, -0.2f, 0.2f);
         g.Initializers["b1"] = Random([m], 4);
-        g.Initializers["wd"] = Random([m, 1, 3, 3], 5, -0.5f, 0.5f);
+        int k = variant == "5x5 dilated asymmetric depthwise" ? 5 : 3;
+        g.Initializers["wd"] = Random([m, 1, k, k], 5, -0.5f, 0.5f);
         g.Initializers["bd"] = Random([m], 6);
         g.Initializers["w3"] = Random([32, m, 1, 1], 7, -0.3f, 0.3f);
         g.Nodes.Add(new Node { Name = "expand", OpType = "Conv", Inputs = ["input", "w1", "b1"], Outputs = ["e"] });
@@ -36,7 +37,13 @@ public class ChannelBlockingTests
         g.Nodes.Add(clip);
         var depthwise = new Node { Name = "depthwise", OpType = "Conv", Inputs = ["a", "wd", "bd"], Outputs = ["dc"] };
         depthwise.SetAttribute(Int("group", m));
-        depthwise.SetAttribute(Ints("pads", 1, 1, 1, 1));
+        if (k == 5)
+        {
+            // Dilation 2 (a 9×9 reach) with pads 4 above and left, 3 below and right.
+            depthwise.SetAttribute(Ints("dilations", 2, 2));
+            depthwise.SetAttribute(Ints("pads", 4, 4, 3, 3));
+        }
+        else depthwise.SetAttribute(Ints("pads", 1, 1, 1, 1));
         if (variant == "strided depthwise") depthwise.SetAttribute(Ints("strides", 2, 2));
         g.Nodes.Add(depthwise);
         // Sigmoid·x (Swish after fusion) runs the depthwise step's separate activation pass.
@@ -83,6 +90,8 @@ public class ChannelBlockingTests
         { "strided depthwise", 7, 7, 1, ["a", "d"] },
         { "strided depthwise", 9, 7, 1, ["d"] }, // 63 pixels: the expand Conv lowers channel-major, NCHW
         { "swish", 7, 6, 1, ["a", "d"] },
+        { "5x5 dilated asymmetric depthwise", 7, 7, 2, ["a", "d"] }, // 7×7 in, 6×6 out
+        { "5x5 dilated asymmetric depthwise", 8, 8, 1, ["d"] }, // 64 pixels: the expand Conv lowers channel-major
         { "depthwise output read twice", 7, 7, 1, ["a"] },
         { "read by an Add", 7, 7, 1, ["d"] },
         // The squeeze Conv's 1×1 output goes blocked too (pixel-major both sides).
