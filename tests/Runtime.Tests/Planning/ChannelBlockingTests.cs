@@ -73,6 +73,7 @@ public class ChannelBlockingTests
         g.Nodes.Add(new Node { Name = "project", OpType = "Conv", Inputs = [projected, "w3"], Outputs = ["y"] });
         g.Outputs.Add(new ValueDecl { Name = "y", Type = DataType.Float });
         if (variant == "depthwise output read twice") g.Outputs.Add(new ValueDecl { Name = "d", Type = DataType.Float });
+        if (variant.EndsWith("scaled read twice")) g.Outputs.Add(new ValueDecl { Name = "scaled", Type = DataType.Float });
         if (variant == "read by an Add")
         {
             // An elementwise reader takes NCHW only: "a" stays NCHW, the depthwise output may still go blocked.
@@ -96,8 +97,9 @@ public class ChannelBlockingTests
         { "read by an Add", 7, 7, 1, ["d"] },
         // The squeeze Conv's 1×1 output goes blocked too (pixel-major both sides).
         { "squeeze-excite d * s", 7, 7, 1, ["a", "d", "scaled", "sqr"] },
-        // 30 pixels: the project Conv lowers channel-major, so "scaled" is NCHW, and with it d (the Mul keeps its layout).
-        { "squeeze-excite d * s", 6, 5, 2, ["a", "sqr"] },
+        { "squeeze-excite d * s", 6, 5, 2, ["a", "d", "scaled", "sqr"] },
+        // "scaled" is also a graph output, so NCHW, and with it d (the Mul keeps its operand's layout).
+        { "squeeze-excite d * s, scaled read twice", 7, 7, 1, ["a", "sqr"] },
         { "squeeze-excite s - d", 7, 7, 2, ["a", "d", "scaled", "sqr"] },
         { "squeeze-excite d / s", 7, 7, 1, ["a", "d", "scaled", "sqr"] },
     };

@@ -89,18 +89,20 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
 
     /// <summary>
     /// Whether this Conv's step on <paramref name="isa"/> takes a channel-blocked input (or output): the depthwise
-    /// whole-plane channel-block step (both sides), or a one-group GEMM that lowers pixel-major anyway (output; input
-    /// too for a stride-1 unpadded pointwise convolution, read in place). Not Winograd, the channel-major GEMM or the
-    /// reference path, and not a 1-D convolution.
+    /// whole-plane channel-block step (both sides), or a one-group GEMM that lowers pixel-major anyway (output), or a
+    /// stride-1 unpadded pointwise one read in place whose pixel-major lowering wins once the transpose that an NCHW
+    /// input would cost its producer is counted (input; <see cref="F32ConvGemmStep.PrefersPixelMajorReadingBlocked"/>).
+    /// Not Winograd or the reference path, and not a 1-D convolution.
     /// </summary>
     private bool TakesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa, bool input)
     {
         if (inputs.Length < 2 || inputs[0] is not { Rank: 4 }) return false;
         if (Kernels.F32Depthwise.F32DepthwiseConv.Applies(inputs, isa, group))
             return Kernels.F32Depthwise.F32DepthwiseConv.TakesChannelBlocked(ResolveWindow(inputs), isa);
-        return group == 1 && GemmPath(inputs, isa) is { } gemm && gemm.Kernel.Columns % ChannelBlockedLayout.Lanes(isa) == 0
-            && F32ConvGemmStep.PrefersPixelMajor(gemm.Kernel, gemm.Layout, gemm.OutChannels)
-            && (!input || F32ConvPixelGemm.ReadsBlocked(gemm.Layout));
+        if (group != 1 || GemmPath(inputs, isa) is not { } gemm || gemm.Kernel.Columns % ChannelBlockedLayout.Lanes(isa) != 0) return false;
+        return input
+            ? F32ConvPixelGemm.ReadsBlocked(gemm.Layout) && F32ConvGemmStep.PrefersPixelMajorReadingBlocked(gemm.Kernel, gemm.Layout, gemm.OutChannels)
+            : F32ConvGemmStep.PrefersPixelMajor(gemm.Kernel, gemm.Layout, gemm.OutChannels);
     }
 
     /// <summary>The kernel and geometry of this 2-D Conv's packed-GEMM step on <paramref name="isa"/> (constant
