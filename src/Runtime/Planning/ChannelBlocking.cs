@@ -40,8 +40,10 @@ internal static class ChannelBlocking
         // Each running layer's reads (value, input index) and the value it writes.
         var readers = new Dictionary<string, List<(int Layer, int Input)>>(StringComparer.Ordinal);
         var writer = new Dictionary<string, int>(StringComparer.Ordinal);
-        // Residual operand ⇄ the output it is added into: both blocked or neither.
-        var tiedResidual = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Residual operand ⇄ the output it is added into: both blocked or neither. A value may be in several such pairs
+        // (a block's sum is the next block's operand).
+        var tiedResidual = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Tie(string a, string b) => (tiedResidual.TryGetValue(a, out var list) ? list : tiedResidual[a] = []).Add(b);
         for (int k = 0; k < layers.Count; k++)
         {
             if (skipped.Contains(k)) continue;
@@ -52,8 +54,8 @@ internal static class ChannelBlocking
             if (residuals.TryGetValue(k, out var fold))
             {
                 writer[fold.Output] = k;
-                tiedResidual[fold.Output] = fold.Residual;
-                tiedResidual[fold.Residual] = fold.Output;
+                Tie(fold.Output, fold.Residual);
+                Tie(fold.Residual, fold.Output);
             }
             else writer[node.Outputs[0]] = k;
         }
@@ -76,7 +78,7 @@ internal static class ChannelBlocking
 
         bool Keeps(string value)
         {
-            if (tiedResidual.TryGetValue(value, out var other) && !blocked.Contains(other)) return false;
+            if (tiedResidual.TryGetValue(value, out var others) && !others.TrueForAll(blocked.Contains)) return false;
             var producer = layers[writer[value]];
             int tied = ((IChannelBlockedOperator)producer.Operator).LayoutTiedInput(producer.Inputs);
             if (tied >= 0 && !blocked.Contains(producer.Node.Inputs[tied])) return false;

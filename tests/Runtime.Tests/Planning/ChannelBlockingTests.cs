@@ -177,6 +177,53 @@ public class ChannelBlockingTests
         });
     }
 
+    /// <summary>
+    /// [1, 64, 7, 7] "r" → 1×1 → Add(·, r) "s1" → 1×1 → Add(·, s1) "s2" → GlobalAveragePool: two folded residuals in a
+    /// chain, s1 both the first's output and the second's operand; r is the graph input itself, or a 1×1 Conv's output
+    /// (from 96 channels).
+    /// </summary>
+    private static ModelGraph ResidualChain(bool stem)
+    {
+        var g = new ModelGraph { Opset = 13, Name = "residual chain" };
+        g.Inputs.Add(new ValueDecl { Name = "input", Type = DataType.Float, Dims = [1, stem ? 96 : 64, 7, 7] });
+        g.Initializers["w1"] = Random([64, 64, 1, 1], 3, -0.2f, 0.2f);
+        g.Initializers["w2"] = Random([64, 64, 1, 1], 4, -0.2f, 0.2f);
+        string r = "input";
+        if (stem)
+        {
+            g.Initializers["w0"] = Random([64, 96, 1, 1], 5, -0.2f, 0.2f);
+            g.Nodes.Add(new Node { Name = "stem", OpType = "Conv", Inputs = ["input", "w0"], Outputs = ["r"] });
+            r = "r";
+        }
+        g.Nodes.Add(new Node { Name = "conv1", OpType = "Conv", Inputs = [r, "w1"], Outputs = ["p1"] });
+        g.Nodes.Add(new Node { Name = "add1", OpType = "Add", Inputs = ["p1", r], Outputs = ["s1"] });
+        g.Nodes.Add(new Node { Name = "conv2", OpType = "Conv", Inputs = ["s1", "w2"], Outputs = ["p2"] });
+        g.Nodes.Add(new Node { Name = "add2", OpType = "Add", Inputs = ["p2", "s1"], Outputs = ["s2"] });
+        g.Nodes.Add(new Node { Name = "pool", OpType = "GlobalAveragePool", Inputs = ["s2"], Outputs = ["y"] });
+        g.Outputs.Add(new ValueDecl { Name = "y", Type = DataType.Float });
+        return g;
+    }
+
+    /// <summary>The graph input stays NCHW, so s1 (tied to it by the first fold) and s2 (tied to s1 by the second)
+    /// must too; from a Conv's output the whole chain goes blocked.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AResidualChainTakesOneLayout(bool stem)
+    {
+        var x = Random([1, stem ? 96 : 64, 7, 7], 13, -2, 2);
+        var expected = ReferenceInterpreter.Run(ResidualChain(stem), new Dictionary<string, Tensor> { ["input"] = x });
+        PlanOutputs.AssertEveryPathMatches(() => ResidualChain(stem), x, expected, (session, isa) =>
+        {
+            var values = session.Plan.ChannelBlockedValues;
+            Assert.True(values.Contains("s1") == values.Contains("s2") && (!stem || values.Contains("r") == values.Contains("s1")));
+            if (!stem) Assert.Empty(values.Intersect(["s1", "s2"]));
+            else if (isa == CpuFeatures.Best && isa != KernelIsa.Vector128) Assert.Subset(values.ToHashSet(), new HashSet<string> { "r", "s1", "s2" });
+            if (isa != KernelIsa.Reference)
+                Assert.IsType<SkippedStep>(session.Plan.StepList.Single(s => s.NodeName == "add2"));
+        });
+    }
+
     [Fact]
     public void RunsAllocateNothingWithBlockedValuesOnAPool()
     {
