@@ -1,4 +1,3 @@
-using Cnnrt.Graph;
 using Cnnrt.Kernels;
 using Cnnrt.Operators;
 
@@ -31,14 +30,12 @@ internal static class ChannelBlocking
     /// <param name="pooling">Conv layers that take a folded MaxPool (they write NCHW; they may read blocked).</param>
     /// <param name="residuals">Conv layers that take a folded residual: the value added, and the value written (the
     /// last folded node's output).</param>
-    public static HashSet<string> Find(ModelGraph g, IReadOnlyList<PlannedLayer> layers, KernelIsa isa, IReadOnlySet<string> concatPlaced,
+    public static HashSet<string> Find(IReadOnlyList<PlannedLayer> layers, LayerIndex index, KernelIsa isa, IReadOnlySet<string> concatPlaced,
         IReadOnlySet<int> skipped, IReadOnlySet<int> pooling, IReadOnlyDictionary<int, (string Residual, string Output)> residuals)
     {
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         if (ChannelBlockedLayout.Lanes(isa) == 0 || Off) return blocked;
-        var graphValues = new HashSet<string>(g.Outputs.Select(o => o.Name).Concat(g.Inputs.Select(i => i.Name)), StringComparer.Ordinal);
-        // Each running layer's reads (value, input index) and the value it writes.
-        var readers = new Dictionary<string, List<(int Layer, int Input)>>(StringComparer.Ordinal);
+        // The value each running layer writes (for a Conv that takes a residual, the last folded node's output).
         var writer = new Dictionary<string, int>(StringComparer.Ordinal);
         // Residual operand ⇄ the output it is added into: both blocked or neither. A value may be in several such pairs
         // (a block's sum is the next block's operand).
@@ -46,11 +43,8 @@ internal static class ChannelBlocking
         void Tie(string a, string b) => (tiedResidual.TryGetValue(a, out var list) ? list : tiedResidual[a] = []).Add(b);
         for (int k = 0; k < layers.Count; k++)
         {
-            if (skipped.Contains(k)) continue;
             var node = layers[k].Node;
-            for (int i = 0; i < node.Inputs.Length; i++)
-                if (node.Inputs[i].Length > 0) (readers.TryGetValue(node.Inputs[i], out var list) ? list : readers[node.Inputs[i]] = []).Add((k, i));
-            if (pooling.Contains(k) || node.Outputs.Length != 1 || node.Outputs[0].Length == 0) continue;
+            if (skipped.Contains(k) || pooling.Contains(k) || node.Outputs.Length != 1 || node.Outputs[0].Length == 0) continue;
             if (residuals.TryGetValue(k, out var fold))
             {
                 writer[fold.Output] = k;
@@ -61,7 +55,7 @@ internal static class ChannelBlocking
         }
 
         foreach (var (value, k) in writer)
-            if (!graphValues.Contains(value) && !concatPlaced.Contains(value) && layers[k].Operator is IChannelBlockedOperator producer
+            if (!index.IsGraphValue(value) && !concatPlaced.Contains(value) && layers[k].Operator is IChannelBlockedOperator producer
                 && producer.WritesChannelBlocked(layers[k].Inputs, isa))
                 blocked.Add(value);
         for (bool changed = true; changed;)
@@ -82,8 +76,10 @@ internal static class ChannelBlocking
             var producer = layers[writer[value]];
             int tied = ((IChannelBlockedOperator)producer.Operator).LayoutTiedInput(producer.Inputs);
             if (tied >= 0 && !blocked.Contains(producer.Node.Inputs[tied])) return false;
-            foreach (var (k, i) in readers.GetValueOrDefault(value) ?? [])
+            foreach (var (k, i) in index.Readers(value))
             {
+                // A layer that runs nothing reads nothing (a skipped Add's operand is tied above).
+                if (skipped.Contains(k)) continue;
                 var reader = layers[k];
                 if (reader.Operator is not IChannelBlockedOperator consumer || !consumer.ReadsChannelBlocked(reader.Inputs, isa, i)) return false;
                 // A reader that keeps this operand's layout must write blocked too.

@@ -120,17 +120,18 @@ public static class Planner
         // Concats, which live inside its output (at an offset in floats).
         var (blocks, skippedConcats) = ConcatElision.Find(g, layers, infos);
         // And the Convs that take in the residual Add (and activation) after them write into that node's output.
-        var (residuals, skippedResiduals, storedIn) = ResidualFusion.Find(g, layers, infos, blocks.Keys.ToHashSet(StringComparer.Ordinal));
+        var index = new LayerIndex(g, layers);
+        var (residuals, skippedResiduals, storedIn) = ResidualFusion.Find(g, layers, index, infos, blocks.Keys.ToHashSet(StringComparer.Ordinal));
         // Both kinds of value live in another value's storage, at an offset (0 for the folded Conv's).
         var placedIn = new Dictionary<string, (string Owner, int Offset)>(StringComparer.Ordinal);
         foreach (var (value, block) in blocks) placedIn[value] = (block.Concat, block.Offset);
         foreach (var (value, owner) in storedIn) placedIn[value] = (owner, 0);
         // And the Convs that take in the MaxPool after them write its output; their own output is never stored.
-        var (pooled, skippedPools) = PoolFusion.Find(g, layers, isa, placedIn.Keys.ToHashSet(StringComparer.Ordinal),
+        var (pooled, skippedPools) = PoolFusion.Find(layers, index, isa, placedIn.Keys.ToHashSet(StringComparer.Ordinal),
             residuals.Keys.ToHashSet());
         // And the values stored channel-blocked between kernels that take them so.
         var skipped = skippedConcats.Concat(skippedResiduals).Concat(skippedPools).ToHashSet();
-        var blocked = ChannelBlocking.Find(g, layers, isa, blocks.Keys.Concat(blocks.Values.Select(b => b.Concat)).ToHashSet(StringComparer.Ordinal),
+        var blocked = ChannelBlocking.Find(layers, index, isa, blocks.Keys.Concat(blocks.Values.Select(b => b.Concat)).ToHashSet(StringComparer.Ordinal),
             skipped, pooled.Keys.ToHashSet(), residuals.ToDictionary(r => r.Key, r => (r.Value.Residual, storedIn[layers[r.Key].Node.Outputs[0]])));
         // A value stored in a folded residual's output has that output's layout (the Conv writes it there).
         foreach (var (value, owner) in storedIn)

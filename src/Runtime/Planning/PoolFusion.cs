@@ -1,4 +1,3 @@
-using Cnnrt.Graph;
 using Cnnrt.Kernels;
 using Cnnrt.Kernels.F32Gemm;
 using Cnnrt.Operators;
@@ -27,31 +26,20 @@ internal static class PoolFusion
     /// <summary>The folds by Conv layer index (the Conv's own output is never stored) and the skipped MaxPool layers.</summary>
     /// <param name="placed">Values already stored inside another's storage (skipped Concats' parts, folded residuals).</param>
     /// <param name="residualFolds">Conv layers that already take a residual Add.</param>
-    public static (Dictionary<int, Fold> Folds, HashSet<int> Skipped) Find(ModelGraph g,
-        IReadOnlyList<PlannedLayer> layers, KernelIsa isa, IReadOnlySet<string> placed, IReadOnlySet<int> residualFolds)
+    public static (Dictionary<int, Fold> Folds, HashSet<int> Skipped) Find(IReadOnlyList<PlannedLayer> layers, LayerIndex index,
+        KernelIsa isa, IReadOnlySet<string> placed, IReadOnlySet<int> residualFolds)
     {
         var folds = new Dictionary<int, Fold>();
         var skipped = new HashSet<int>();
         if (isa == KernelIsa.Reference) return (folds, skipped);
-        var graphOutputs = new HashSet<string>(g.Outputs.Select(o => o.Name), StringComparer.Ordinal);
-        var producer = new Dictionary<string, int>(StringComparer.Ordinal);
-        var readers = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int k = 0; k < layers.Count; k++)
-        {
-            foreach (var o in layers[k].Node.Outputs)
-                if (o.Length > 0) producer[o] = k;
-            foreach (var i in layers[k].Node.Inputs)
-                if (i.Length > 0) readers[i] = readers.GetValueOrDefault(i) + 1;
-        }
-
         for (int k = 0; k < layers.Count; k++)
         {
             var pool = layers[k];
             if (pool.Operator is not MaxPoolOperator maxPool || pool.Node.Outputs.Length != 1 || pool.Node.Outputs[0].Length == 0) continue;
             string convOutput = pool.Node.Inputs[0];
-            if (!producer.TryGetValue(convOutput, out int c) || layers[c].Operator is not ConvOperator conv
+            if (!index.TryProducer(convOutput, out int c) || layers[c].Operator is not ConvOperator conv
                 || layers[c].Node.Outputs.Length != 1 || residualFolds.Contains(c) || folds.ContainsKey(c)) continue;
-            if (readers.GetValueOrDefault(convOutput) != 1 || graphOutputs.Contains(convOutput) || placed.Contains(convOutput)) continue;
+            if (index.SoleReader(convOutput) != k || placed.Contains(convOutput)) continue;
             if (maxPool.AsTileMaxPool(pool.Inputs) is not { } window || !conv.PoolsInTiles(layers[c].Inputs, isa, window)) continue;
             folds[c] = new Fold(pool.Node.Outputs[0], window);
             skipped.Add(k);

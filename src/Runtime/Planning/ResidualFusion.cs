@@ -32,23 +32,11 @@ internal static class ResidualFusion
     /// <summary>The folds by Conv layer index, the skipped layers, and for each value that now lives in another's
     /// storage, that value.</summary>
     public static (Dictionary<int, Fold> Folds, HashSet<int> Skipped, Dictionary<string, string> StoredIn) Find(ModelGraph g,
-        IReadOnlyList<PlannedLayer> layers, IReadOnlyDictionary<string, ValueInfo> infos, IReadOnlySet<string> concatBlocks)
+        IReadOnlyList<PlannedLayer> layers, LayerIndex index, IReadOnlyDictionary<string, ValueInfo> infos, IReadOnlySet<string> concatBlocks)
     {
         var folds = new Dictionary<int, Fold>();
         var skipped = new HashSet<int>();
         var storedIn = new Dictionary<string, string>(StringComparer.Ordinal);
-        var producer = new Dictionary<string, int>(StringComparer.Ordinal);
-        var consumers = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (int k = 0; k < layers.Count; k++)
-        {
-            foreach (var o in layers[k].Node.Outputs)
-                if (o.Length > 0) producer[o] = k;
-            foreach (var i in layers[k].Node.Inputs.Distinct(StringComparer.Ordinal))
-                if (i.Length > 0) (consumers.TryGetValue(i, out var list) ? list : consumers[i] = []).Add(k);
-        }
-        var graphOutputs = new HashSet<string>(g.Outputs.Select(o => o.Name), StringComparer.Ordinal);
-        int SoleConsumer(string value) =>
-            !graphOutputs.Contains(value) && consumers.TryGetValue(value, out var list) && list.Count == 1 ? list[0] : -1;
         bool Free(string value) => !concatBlocks.Contains(value) && !storedIn.ContainsKey(value);
 
         for (int k = 0; k < layers.Count; k++)
@@ -62,18 +50,18 @@ internal static class ResidualFusion
             for (int i = 0; i < 2; i++)
             {
                 string a = add.Node.Inputs[i], r = add.Node.Inputs[1 - i];
-                if (a.Length == 0 || r.Length == 0 || a == r || !producer.TryGetValue(a, out int j) || j <= conv) continue;
+                if (a.Length == 0 || r.Length == 0 || a == r || !index.TryProducer(a, out int j) || j <= conv) continue;
                 if (layers[j].Operator is not ConvOperator { CanTakeResidual: true } || layers[j].Node.Outputs.Length != 1
-                    || SoleConsumer(a) != k || !Free(a) || folds.ContainsKey(j)) continue;
+                    || index.SoleReader(a) != k || !Free(a) || folds.ContainsKey(j)) continue;
                 if (!ShapeMath.Equal(infos[a].Shape, infos[y].Shape) || !ShapeMath.Equal(infos[r].Shape, infos[y].Shape)) continue;
-                if (producer.TryGetValue(r, out int rj) && rj >= j) continue;
+                if (index.TryProducer(r, out int rj) && rj >= j) continue;
                 (conv, operand) = (j, i);
             }
             if (conv < 0) continue;
 
             string output = y;
             var activation = FusedActivation.None;
-            int m = SoleConsumer(y);
+            int m = index.SoleReader(y);
             if (m > k && layers[m].Node.Domain.Length == 0 && layers[m].Node.Inputs[0] == y && layers[m].Node.Outputs.Length == 1 && Free(layers[m].Node.Outputs[0])
                 && FuseActivations.Describe(g, layers[m].Node) is { } described)
             {

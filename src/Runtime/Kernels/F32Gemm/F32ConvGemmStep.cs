@@ -107,7 +107,6 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     {
         // A blocked input is read in place whatever follows it: its tiles' offsets stay inside it.
         var layout = new ConvPhaseLayout(batch, channels, group, geometry, inputLanes > 0 ? long.MaxValue : x.Buffer.Length - (long)x.Offset);
-        if (inputLanes > 0 || outputLanes > 0) choice = ConvLoweringChoice.PixelMajor;
         var conv = Lower(kernel, layout, outChannels, weights, bias, activation, choice, kBlock, scratchFloats, channelBlocks, 1, maxPool,
             inputLanes, outputLanes);
         // Too few tiles for every thread to get several: cut the columns finer where tiles store straight into Y (each
@@ -157,22 +156,19 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             : new F32ConvGemm(kernel, layout, outChannels, weights, bias, activation, kBlock, scratchFloats, channelBlocks, columnBlocks);
     }
 
-    /// <summary>Whether <see cref="ConvLoweringChoice.Auto"/> lowers pixel-major (what the planner asks before it
-    /// lets a value between two kernels be channel-blocked).</summary>
-    public static bool PrefersPixelMajor(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, int kBlock = 0) =>
-        PixelMajorCost(kernel, layout, outChannels, 1) < ChannelMajorCost(kernel, layout, outChannels, kBlock);
-
     /// <summary>
-    /// Whether the pixel-major lowering reading a channel-blocked input costs less than the channel-major one reading
-    /// NCHW, which also makes the input's producer (a depthwise step, a squeeze-excite scale) transpose its output into
-    /// channel planes: counted at the transposing store's cost per input float. It moves the layers that were within a
-    /// few percent: EfficientNet-B0's 480→80 at 14×14 (whose squeeze-excite blocks then stay blocked: per block the
+    /// Whether <see cref="ConvLoweringChoice.Auto"/> lowers pixel-major (what the planner asks before it lets a value
+    /// between two kernels be channel-blocked). With <paramref name="readsBlocked"/>, against a channel-major lowering
+    /// that would make the input's producer (a depthwise step, a squeeze-excite scale) transpose its output into NCHW
+    /// channel planes, counted at the transposing store's cost per input float: that moves the layers that were within
+    /// a few percent, EfficientNet-B0's 480→80 at 14×14 (whose squeeze-excite blocks then stay blocked: per block the
     /// depthwise 39.5 → 35.8 µs, the scale 8.7 → 4.7, the projection 88.8 → 85.0) and MobileNetV2's 192→32 at 28×28
     /// (its depthwise 45.6 → 40.8 µs); in-process, min of 200-run batches.
     /// </summary>
-    public static bool PrefersPixelMajorReadingBlocked(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels) =>
-        PixelMajorCost(kernel, layout, outChannels, 1)
-        < ChannelMajorCost(kernel, layout, outChannels, 0) + TransposeCost * (double)layout.Batch * layout.Channels * layout.Height * layout.Width;
+    public static bool PrefersPixelMajor(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, int kBlock = 0,
+        bool readsBlocked = false) =>
+        PixelMajorCost(kernel, layout, outChannels, 1) < ChannelMajorCost(kernel, layout, outChannels, kBlock)
+            + (readsBlocked ? TransposeCost * (double)layout.Batch * layout.Channels * layout.Height * layout.Width : 0);
 
     /// <summary>The channel-major lowering's padded multiply-adds, with its packing and its copy out of scratch.</summary>
     private static double ChannelMajorCost(F32GemmKernel kernel, ConvPhaseLayout layout, int outChannels, int kBlock)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Cnnrt.Operators;
+using ShortRowCopy = Cnnrt.Kernels.F32Vector.ShortRowCopy;
 
 namespace Cnnrt.Kernels.F32Gemm;
 
@@ -276,12 +277,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         for (int m = m0; m < m1; m += lanes)
         {
             float* from = scratch + (m - m0), into = to + ((nint)(m / lanes) * outPlane + pixel0) * lanes;
-            for (int p = 0; p < pixels; p++, from += ldc, into += lanes)
-            {
-                if (lanes == 16) Vector512.Store(Vector512.Load(from), into);
-                else if (lanes == 8) Vector256.Store(Vector256.Load(from), into);
-                else Vector128.Store(Vector128.Load(from), into);
-            }
+            for (int p = 0; p < pixels; p++, from += ldc, into += lanes) ShortRowCopy.Copy(from, into, lanes);
         }
     }
 

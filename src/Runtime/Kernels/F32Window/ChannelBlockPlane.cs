@@ -141,10 +141,11 @@ public sealed class ChannelBlockPlane
     /// </summary>
     public void FillBlocked(ReadOnlySpan<float> block)
     {
-        var buffer = Buffer.AsSpan(BufferStart);
+        ref float src = ref MemoryMarshal.GetReference(block[..(InputPlaneSize * lanes)]);
+        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart);
         int row = InW * lanes;
         for (int ih = 0; ih < InH; ih++)
-            block.Slice(ih * row, row).CopyTo(buffer.Slice(inputPixels[ih * InW] * lanes));
+            ShortRowCopy.Copy(ref Unsafe.Add(ref src, ih * row), ref Unsafe.Add(ref dst, inputPixels[ih * InW] * lanes), row);
     }
 
     /// <summary>Copies <see cref="Output"/> into one channel block of a channel-blocked output, as it is.</summary>

@@ -91,7 +91,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
     /// Whether this Conv's step on <paramref name="isa"/> takes a channel-blocked input (or output): the depthwise
     /// whole-plane channel-block step (both sides), or a one-group GEMM that lowers pixel-major anyway (output), or a
     /// stride-1 unpadded pointwise one read in place whose pixel-major lowering wins once the transpose that an NCHW
-    /// input would cost its producer is counted (input; <see cref="F32ConvGemmStep.PrefersPixelMajorReadingBlocked"/>).
+    /// input would cost its producer is counted (input; <see cref="F32ConvGemmStep.PrefersPixelMajor"/>).
     /// Not Winograd or the reference path, and not a 1-D convolution.
     /// </summary>
     private bool TakesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa, bool input)
@@ -101,7 +101,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
             return Kernels.F32Depthwise.F32DepthwiseConv.TakesChannelBlocked(ResolveWindow(inputs), isa);
         if (group != 1 || GemmPath(inputs, isa) is not { } gemm || gemm.Kernel.Columns % ChannelBlockedLayout.Lanes(isa) != 0) return false;
         return input
-            ? F32ConvPixelGemm.ReadsBlocked(gemm.Layout) && F32ConvGemmStep.PrefersPixelMajorReadingBlocked(gemm.Kernel, gemm.Layout, gemm.OutChannels)
+            ? F32ConvPixelGemm.ReadsBlocked(gemm.Layout) && F32ConvGemmStep.PrefersPixelMajor(gemm.Kernel, gemm.Layout, gemm.OutChannels, readsBlocked: true)
             : F32ConvGemmStep.PrefersPixelMajor(gemm.Kernel, gemm.Layout, gemm.OutChannels);
     }
 
