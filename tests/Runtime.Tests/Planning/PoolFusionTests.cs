@@ -157,9 +157,7 @@ public class PoolFusionTests
         var x = Random([n, c, h, w], seed * 5 + 1).Floats;
         var weights = Random([m, c / group, k, k], seed * 5 + 2).Floats;
         var bias = Random([m], seed * 5 + 3).Floats;
-        var activation = ConvGemmTests.Activations[rng.Next(ConvGemmTests.Activations.Length)];
-        int kBlock = rng.Next(2) == 0 ? rng.Next(1, 20) : 0, scratch = rng.Next(2) == 0 ? rng.Next(1, 3000) : F32ConvGemm.DefaultScratchFloats;
-        int channelBlocks = rng.Next(1, 4);
+        var (activation, kBlock, scratch, channelBlocks) = ConvGemmTests.RandomTiling(rng);
         foreach (var (name, make) in ConvGemmTests.Kernels())
         {
             var kernel = make(activation.Kind);

@@ -46,6 +46,16 @@ public class ConvGemmTests
         new(ActivationKind.Sigmoid), new(ActivationKind.Tanh), new(ActivationKind.Swish), new(ActivationKind.HardSigmoidGate, 0.2f, 0.5f),
     ];
 
+    /// <summary>A random fused activation and tiling for a random-shape test: K blocks of 1–19 and scratch of 1–2999
+    /// floats half the time each (many K blocks and pixel blocks on small shapes), 1–3 channel blocks; drawn from
+    /// <paramref name="rng"/> in this order.</summary>
+    public static (FusedActivation Activation, int KBlock, int Scratch, int ChannelBlocks) RandomTiling(Random rng)
+    {
+        var activation = Activations[rng.Next(Activations.Length)];
+        int kBlock = rng.Next(2) == 0 ? rng.Next(1, 20) : 0, scratch = rng.Next(2) == 0 ? rng.Next(1, 3000) : F32ConvGemm.DefaultScratchFloats;
+        return (activation, kBlock, scratch, rng.Next(1, 4));
+    }
+
     private static readonly int[] OddChannels = [1, 3, 5, 17, 33];
 
     /// <summary>Both tile orientations, forced, so each is tested on every shape whichever Auto would pick.</summary>
