@@ -15,7 +15,10 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// <see cref="Offsets"/>[k], so it never has to be built. Virtual columns with ow ≥ OW read across a row end and are
 /// discarded by the readers. The staging copy runs once per inference and only writes input pixels, so the padding
 /// written as zeros at plan time stays zero; a stride-1 unpadded convolution skips it and reads X in place when the
-/// array holding X extends far enough past it for the readers' overreach.
+/// array holding X extends far enough past it for the readers' overreach. A reader that takes each output pixel's
+/// position from <see cref="PixelOffset"/> (the pixel-major lowering) reads X in place whenever every window of a
+/// real output pixel lies inside it, whatever the strides (<see cref="PixelsInPlace"/>): the strides go into the
+/// pixel offsets, and it reads no column past the last pixel, so no room past X is needed either.
 /// </remarks>
 public sealed unsafe class ConvPhaseLayout
 {
@@ -23,13 +26,16 @@ public sealed unsafe class ConvPhaseLayout
     public const int MaxOverreach = 64;
 
     private readonly bool[] rowPhaseUsed, colPhaseUsed;
-    private readonly int strideH, strideW, padTop, padLeft, phasePlane;
+    private readonly int strideH, strideW, padTop, padLeft, phasePlane, pixelRowStep, pixelColumnStep;
     private readonly AlignedFloats? staged;
 
     /// <param name="readableInput">Floats readable from the start of X (its slot and whatever follows in its array).</param>
     /// <param name="allocateStaging">False for a layout that only answers questions about the geometry (plan-time
     /// costs): it cannot stage.</param>
-    public ConvPhaseLayout(int batch, int channels, int group, SpatialParams geometry, long readableInput, bool allocateStaging = true)
+    /// <param name="pixelReader">The layout is for the pixel-major lowering, which reads pixels through
+    /// <see cref="PixelOffset"/>: X is read in place wherever every real output's window lies inside it.</param>
+    public ConvPhaseLayout(int batch, int channels, int group, SpatialParams geometry, long readableInput, bool allocateStaging = true,
+        bool pixelReader = false)
     {
         if (geometry.Rank is < 1 or > 2) throw new ArgumentException("only 1-D and 2-D convolutions lower to a GEMM", nameof(geometry));
         Batch = batch;
@@ -43,9 +49,34 @@ public sealed unsafe class ConvPhaseLayout
         padTop = ah.PadBegin; padLeft = aw.PadBegin;
         int kh = ah.Kernel, kw = aw.Kernel, dh = ah.Dilation, dw = aw.Dilation;
 
+        TapsPerChannel = kh * kw;
+        Strided = strideH * strideW > 1;
+        K = GroupChannels * kh * kw;
+        WindowsInside = padTop == 0 && padLeft == 0 && (OutHeight - 1) * strideH + (kh - 1) * dh < Height
+            && (OutWidth - 1) * strideW + (kw - 1) * dw < Width;
+        if (pixelReader && WindowsInside && (long)batch * channels * Height * Width <= readableInput)
+        {
+            // X itself: channel planes of H×W, tap (c, kh, kw) at its plane's row kh·dh, column kw·dw from the window's
+            // start, which PixelOffset puts at (oh·sh, ow·sw).
+            (PhaseRows, PhaseCols, phasePlane, PlaneSize) = (Height, Width, Height * Width, Height * Width);
+            (pixelRowStep, pixelColumnStep) = (strideH * Width, strideW);
+            var direct = new nint[K];
+            for (int c = 0, k = 0; c < GroupChannels; c++)
+            for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++, k++)
+                direct[k] = (nint)c * PlaneSize + i * dh * Width + j * dw;
+            Offsets = new PinnedOffsets(direct);
+            VirtualColumns = OutHeight * PhaseCols;
+            rowPhaseUsed = colPhaseUsed = [];
+            ReadsInputInPlace = true;
+            PixelsInPlace = true;
+            return;
+        }
+
         // Large enough for every input pixel and for every tap of every real output pixel.
         PhaseRows = Math.Max(OutHeight - 1 + (kh - 1) * dh / strideH, (Height - 1 + padTop) / strideH) + 1;
         PhaseCols = Math.Max(OutWidth - 1 + (kw - 1) * dw / strideW, (Width - 1 + padLeft) / strideW) + 1;
+        (pixelRowStep, pixelColumnStep) = (PhaseCols, 1);
         rowPhaseUsed = new bool[strideH];
         colPhaseUsed = new bool[strideW];
         for (int i = 0; i < kh; i++) rowPhaseUsed[i * dh % strideH] = true;
@@ -53,9 +84,6 @@ public sealed unsafe class ConvPhaseLayout
         phasePlane = PhaseRows * PhaseCols;
         PlaneSize = strideH * strideW * phasePlane;
 
-        TapsPerChannel = kh * kw;
-        Strided = strideH * strideW > 1;
-        K = GroupChannels * kh * kw;
         var offs = new nint[K];
         for (int c = 0, k = 0; c < GroupChannels; c++)
         for (int i = 0; i < kh; i++)
@@ -96,8 +124,19 @@ public sealed unsafe class ConvPhaseLayout
     public PinnedOffsets Offsets { get; }
     /// <summary>OutHeight·PhaseCols: output pixels plus the discarded columns between rows.</summary>
     public int VirtualColumns { get; }
-    /// <summary>Stride 1, no padding, and room to read past X: no staging copy.</summary>
+    /// <summary>No staging copy: stride 1, no padding and room to read past X, or a pixel reader's windows all inside X.</summary>
     public bool ReadsInputInPlace { get; }
+    /// <summary>X read in place through <see cref="PixelOffset"/>, strides and all, with no room past it: only the
+    /// pixel-major lowering reads this layout (the channel-major one reads virtual columns, a stride apart, and past
+    /// the last pixel).</summary>
+    public bool PixelsInPlace { get; }
+
+    /// <summary>Every real output pixel's window lies inside X (no padding before it): a pixel reader reads X in place.</summary>
+    public bool WindowsInside { get; }
+
+    /// <summary>Where output pixel (<paramref name="oh"/>, <paramref name="ow"/>)'s window starts, relative to its
+    /// group's first channel in <see cref="Source"/>: its virtual column, or its place in X read in place.</summary>
+    public nint PixelOffset(int oh, int ow) => (nint)oh * pixelRowStep + (nint)ow * pixelColumnStep;
 
     /// <summary>Channels to stage before the tiles run (0 when the input is read in place).</summary>
     public int StageCount => ReadsInputInPlace ? 0 : Batch * Channels;

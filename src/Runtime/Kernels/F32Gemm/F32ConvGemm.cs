@@ -59,6 +59,8 @@ public sealed unsafe class F32ConvGemm : IF32ConvLowering
         ReadOnlySpan<float> bias, FusedActivation activation, int kBlock = DefaultKBlock, int scratchFloats = DefaultScratchFloats,
         int channelBlocks = 1, int columnBlocks = 1)
     {
+        if (layout.PixelsInPlace)
+            throw new ArgumentException("a layout read through pixel offsets is for the pixel-major lowering", nameof(layout));
         this.kernel = kernel;
         this.activation = activation;
         Layout = layout;

@@ -14,8 +14,9 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// <remarks>
 /// Weights are packed once in the order the tiles stream them, [group][K block][strip][kc][NR] (strips of NR output
 /// channels, zero past the group's last), so a tile's weights of one K block are one contiguous run. Pixels are read
-/// in place from the <see cref="ConvPhaseLayout"/> through a table of their virtual columns (the last panel repeats
-/// the last pixel). A tile is (image, group, block of pixel panels, block of channel strips); K is split into blocks
+/// in place from the <see cref="ConvPhaseLayout"/> through a table of their offsets (the last panel repeats the last
+/// pixel): virtual columns of the staged input, or, where every window lies inside X, places in X itself, strides
+/// included, so such a strided convolution (a 1×1 stride-2 shortcut, an unpadded stem) stages nothing. A tile is (image, group, block of pixel panels, block of channel strips); K is split into blocks
 /// as in <see cref="F32ConvGemm"/>, with the partial sums of the tile's pixels × strips in scratch, transposed into
 /// the NCHW output once the last block is done. A pixel block is the whole plane whenever one strip of it fits the
 /// scratch, and the channels are split instead: each weight is then read from memory once per image, and reused
@@ -127,7 +128,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         for (int i = 0; i < blockPanelCount[b] * pr; i++)
         {
             int pixel = blockPixel0[b] + Math.Min(i, blockReal[b] - 1);
-            table[blockTable[b] + i] = ((nint)(pixel / layout.OutWidth) * layout.PhaseCols + pixel % layout.OutWidth) * Math.Max(1, inputLanes);
+            table[blockTable[b] + i] = layout.PixelOffset(pixel / layout.OutWidth, pixel % layout.OutWidth) * Math.Max(1, inputLanes);
         }
         pixels = new PinnedOffsets(table);
         int inPlane = layout.Height * layout.Width;

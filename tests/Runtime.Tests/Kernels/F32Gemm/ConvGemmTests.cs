@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using Cnnrt.Graph;
 using Cnnrt.Kernels;
 using Cnnrt.Kernels.F32Gemm;
+using Cnnrt.Kernels.Reference;
 using Cnnrt.Operators;
 using Cnnrt.Operators.Nn;
 using Cnnrt.Tensors;
@@ -284,6 +285,44 @@ public class ConvGemmTests
             Assert.False(padded.Conv.Layout.ReadsInputInPlace);
             Assert.False(Assert.IsType<F32ConvGemm>(padded.Conv).InPlace);
         }
+    }
+
+    [Fact]
+    public void PixelMajorReadsAStridedInputInPlaceWhereEveryWindowLiesInsideIt()
+    {
+        // A 1×1 stride-2 shortcut, an unpadded 3×3 stride-2 stem whose end padding no real window reaches, a dilated
+        // stride-3 window on a 1-D input, two groups: no staging, no room past X, and the reference's result.
+        ConvCase[] inside =
+        [
+            new(2, 5, 7, 1, [9, 11], [1, 1], [2, 2], [1, 1], [0, 0], [0, 0], "NOTSET", true, FusedActivation.None),
+            new(1, 3, 13, 1, [15, 15], [3, 3], [2, 2], [1, 1], [0, 0], [0, 1], "NOTSET", false, new(ActivationKind.Relu)),
+            new(1, 4, 6, 1, [29], [3], [3], [2], [0], [0], "NOTSET", true, FusedActivation.None),
+            new(1, 6, 8, 2, [10, 9], [3, 2], [2, 3], [1, 2], [0, 0], [0, 0], "VALID", true, FusedActivation.None),
+        ];
+        foreach (var (name, make) in Kernels())
+            foreach (var c in inside)
+            {
+                var step = Check(c, 3, make, name, ConvLoweringChoice.PixelMajor, slack: 0);
+                Assert.True(step.Conv.Layout.PixelsInPlace, $"{name} {c}");
+                Assert.Equal(0, step.Conv.Layout.StageCount);
+                // The channel-major lowering reads virtual columns: it stages the same convolution.
+                Assert.False(Check(c, 3, make, name, ConvLoweringChoice.ChannelMajor).Conv.Layout.ReadsInputInPlace);
+            }
+        // A window that starts in the padding, or reaches the end padding, is staged whichever way round.
+        ConvCase[] padded =
+        [
+            new(1, 3, 5, 1, [9, 9], [3, 3], [2, 2], [1, 1], [1, 1], [1, 1], "NOTSET", false, FusedActivation.None),
+            new(1, 3, 5, 1, [15, 14], [3, 3], [2, 2], [1, 1], [0, 0], [0, 1], "NOTSET", false, FusedActivation.None),
+        ];
+        foreach (var (name, make) in Kernels())
+            foreach (var c in padded)
+                Assert.False(Check(c, 3, make, name, ConvLoweringChoice.PixelMajor, slack: 4096).Conv.Layout.ReadsInputInPlace);
+        // And a layout read through pixel offsets is not the channel-major lowering's to take.
+        var geometry = new SpatialParams([new SpatialAxis(9, 1, 2, 1, 0, 0, 5), new SpatialAxis(9, 1, 2, 1, 0, 0, 5)]);
+        var direct = new ConvPhaseLayout(1, 2, 1, geometry, 2 * 81, pixelReader: true);
+        Assert.True(direct.PixelsInPlace);
+        Assert.Throws<ArgumentException>(() => new F32ConvGemm(F32GemmKernel.For(KernelIsa.Vector128, ActivationKind.None), direct, 4,
+            new float[8], [], FusedActivation.None));
     }
 
     [Theory]
