@@ -16,8 +16,9 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// channels, zero past the group's last), so a tile's weights of one K block are one contiguous run. Pixels are read
 /// in place from the <see cref="ConvPhaseLayout"/> through a table of their offsets (the last panel repeats the last
 /// pixel): virtual columns of the staged input, or, where every window lies inside X, places in X itself, strides
-/// included, so such a strided convolution (a 1×1 stride-2 shortcut, an unpadded stem) stages nothing. A tile is (image, group, block of pixel panels, block of channel strips); K is split into blocks
-/// as in <see cref="F32ConvGemm"/>, with the partial sums of the tile's pixels × strips in scratch, transposed into
+/// included, so such a strided convolution (a 1×1 stride-2 shortcut, an unpadded stem) stages nothing. A tile is
+/// (image, group, block of pixel panels, block of channel strips); K is split into blocks as in
+/// <see cref="F32ConvGemm"/>, with the partial sums of the tile's pixels × strips in scratch, transposed into
 /// the NCHW output once the last block is done. A pixel block is the whole plane whenever one strip of it fits the
 /// scratch, and the channels are split instead: each weight is then read from memory once per image, and reused
 /// from L1 across all the plane's panels. Splitting pixels would stream all weights once per pixel block — the late
