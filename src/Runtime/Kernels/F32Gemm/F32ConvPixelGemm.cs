@@ -43,6 +43,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     private readonly F32GemmKernel kernel;
     private readonly FusedActivation activation;
     private readonly int outChannels, groupOut, outPlane, strips, mPadded, blockStrips;
+    private readonly bool halfLastStrip;
     private readonly AlignedFloats packedWeights, packedBias;
     // The pixels' virtual columns, block by block: each block's panels, the last one padded with its last pixel.
     private readonly PinnedOffsets pixels;
@@ -79,6 +80,8 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         int nr = kernel.Columns, pr = kernel.PixelRows, k = layout.K;
         mPadded = F32ConvGemm.RoundUp(groupOut, nr);
         strips = mPadded / nr;
+        // The last strip's real channels fit the first of its two vectors: the one-vector kernel runs it.
+        halfLastStrip = groupOut % nr is > 0 and var rest && rest <= nr / 2;
         int pixelPanels = (outPlane + pr - 1) / pr;
         int blockPanels = Math.Clamp(scratchFloats / (pr * nr), 1, Math.Max(1, pixelPanels));
         this.maxPool = maxPool;
@@ -230,8 +233,9 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
                 float* w = wGroup + (nint)pc * mPadded + (nint)j * kc * nr;
                 float* bias = biasGroup + j * nr;
                 float* c = tileScratch + (nint)(j - strip0) * nr;
+                var runStrip = j == strips - 1 && halfLastStrip ? kernel.RunPixelsHalf : run;
                 for (int i = 0; i < fullPanels; i++)
-                    run(src, pixelTable + i * pr, off, kc, w, c + i * pr * ldc, ldc, bias, mode, alpha, beta);
+                    runStrip(src, pixelTable + i * pr, off, kc, w, c + i * pr * ldc, ldc, bias, mode, alpha, beta);
                 for (int t = fullPanels * pr; t < tailEnd; t++)
                     runOne(src, pixelTable + t, off, kc, w, c + t * ldc, ldc, bias, mode, alpha, beta);
             }

@@ -21,8 +21,10 @@ public sealed unsafe class F32GemmKernel
 {
     /// <param name="run">the <see cref="Run"/> instantiation, as <see cref="ITileActivationVisitor"/> returns it; so
     /// are <paramref name="runPixels"/> and <paramref name="runPixel"/></param>
-    private F32GemmKernel(string name, int rows, int columns, nint run, nint runPixels, nint runPixel, nint runFour, nint runEight)
+    private F32GemmKernel(string name, int rows, int columns, nint run, nint runPixels, nint runPixel, nint runPixelsHalf, nint runFour,
+        nint runEight)
     {
+        RunPixelsHalf = (delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void>)runPixelsHalf;
         runFourRows = runFour;
         runEightRows = runEight;
         Name = name;
@@ -67,6 +69,9 @@ public sealed unsafe class F32GemmKernel
     public int PixelRows => F32ConvMicroKernelPixels6x2V.Rows;
     /// <summary>(src, pixels, offsets, kc, w, c, ldc, bias, mode, alpha, beta), see <see cref="F32ConvMicroKernelPixels6x2V"/>.</summary>
     public delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> RunPixels { get; }
+    /// <summary><see cref="RunPixels"/> for a last strip of at most one vector of real channels, see
+    /// <see cref="F32ConvMicroKernelPixels6x1V"/>.</summary>
+    public delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> RunPixelsHalf { get; }
     /// <summary><see cref="RunPixels"/> for one pixel, see <see cref="F32ConvMicroKernelPixel1x2V"/>.</summary>
     public delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void> RunPixel { get; }
 
@@ -98,7 +103,8 @@ public sealed unsafe class F32GemmKernel
         nint eight = rows == 12 ? TileActivationDispatch.Visit(activation, new PanelRowsKernel<TOps, TVec, EightOfTwelve>()) : 0;
         return new F32GemmKernel($"{rows}x{2 * TOps.Count} {isaName}", rows, 2 * TOps.Count, run,
             TileActivationDispatch.Visit(activation, new PixelKernel<TOps, TVec>()),
-            TileActivationDispatch.Visit(activation, new PixelTailKernel<TOps, TVec>()), four, eight);
+            TileActivationDispatch.Visit(activation, new PixelTailKernel<TOps, TVec>()),
+            TileActivationDispatch.Visit(activation, new PixelHalfKernel<TOps, TVec>()), four, eight);
     }
 
     // The micro-kernel instantiations for one tile activation, one visitor per kernel family.
@@ -119,6 +125,12 @@ public sealed unsafe class F32GemmKernel
     {
         public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
             (nint)(delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void>)&F32ConvMicroKernelPixels6x2V.Run<TOps, TVec, TAct>;
+    }
+
+    private readonly struct PixelHalfKernel<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
+    {
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, nint*, nint*, int, float*, float*, nint, float*, int, float, float, void>)&F32ConvMicroKernelPixels6x1V.Run<TOps, TVec, TAct>;
     }
 
     private readonly struct PixelTailKernel<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged

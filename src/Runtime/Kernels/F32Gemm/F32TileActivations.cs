@@ -41,7 +41,7 @@ public static unsafe class F32TileEpilogue
     /// sees the activation (inlining it measured no faster).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void ApplyStored<TOps, TVec, TAct>(float* c, nint ldc, int rows, float alpha, float beta)
+    public static void ApplyStored<TOps, TVec, TAct>(float* c, nint ldc, int rows, float alpha, float beta, int vectors = 2)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged where TAct : unmanaged, IF32TileActivation
     {
         TVec va = TOps.Splat(alpha), vb = TOps.Splat(beta);
@@ -49,7 +49,7 @@ public static unsafe class F32TileEpilogue
         for (int r = 0; r < rows; r++, c += ldc)
         {
             TOps.Store(c, TAct.Apply<TOps, TVec>(TOps.Load(c), va, vb));
-            TOps.Store(c + v, TAct.Apply<TOps, TVec>(TOps.Load(c + v), va, vb));
+            if (vectors > 1) TOps.Store(c + v, TAct.Apply<TOps, TVec>(TOps.Load(c + v), va, vb));
         }
     }
 }

@@ -288,6 +288,24 @@ public class ConvGemmTests
     }
 
     [Fact]
+    public void PixelMajorRunsALastStripOfOneVectorThroughTheOneVectorKernel()
+    {
+        // M = 1.5 strips (48 on AVX-512's 32-wide strips) and M = 1 strip + 1 channel: the last strip's real channels
+        // fit one vector, so the 6×1V kernel runs it; every activation (in registers and after the store), K in
+        // several blocks (accumulating), a tail pixel, channel blocks, bias or none.
+        foreach (var (name, make) in Kernels())
+        {
+            int nr = make(ActivationKind.None).Columns;
+            foreach (int m in new[] { nr + nr / 2, nr + 1, nr / 2 })
+                for (int a = 0; a < Activations.Length; a++)
+                {
+                    var c = new ConvCase(1, 5, m, 1, [5, 7], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", a % 2 == 0, Activations[a]);
+                    Check(c, a, make, name, ConvLoweringChoice.PixelMajor, kBlock: 7, channelBlocks: 1 + a % 2);
+                }
+        }
+    }
+
+    [Fact]
     public void PixelMajorReadsAStridedInputInPlaceWhereEveryWindowLiesInsideIt()
     {
         // A 1×1 stride-2 shortcut, an unpadded 3×3 stride-2 stem whose end padding no real window reaches, a dilated
