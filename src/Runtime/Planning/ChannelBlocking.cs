@@ -83,8 +83,7 @@ internal static class ChannelBlocking
                 var reader = layers[k];
                 if (reader.Operator is not IChannelBlockedOperator consumer || !consumer.ReadsChannelBlocked(reader.Inputs, isa, i)) return false;
                 // A reader that keeps this operand's layout must write blocked too.
-                if (consumer.LayoutTiedInput(reader.Inputs) == i && !(writer.ContainsKey(reader.Node.Outputs[0]) && blocked.Contains(reader.Node.Outputs[0])))
-                    return false;
+                if (consumer.LayoutTiedInput(reader.Inputs) == i && !blocked.Contains(reader.Node.Outputs[0])) return false;
             }
             return true;
         }

@@ -69,25 +69,19 @@ public static class F32DepthwiseConv
         public Step Create<V, TVec, TAct>(TAct activation)
             where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
         {
-            if (blockedInput || blockedOutput)
-            {
-                var (packedW, packedB) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
-                var (r, c) = (h, w);
-                return new DepthwiseChannelBlockStep<V, TVec, TAct>(x, y, batch, channels,
-                    WorkerPool.PerThread(pool, () => new ChannelBlockPlane(r, c, 0f, V.Count)), packedW, packedB,
-                    activation, pool, blockedInput, blockedOutput) { NodeName = nodeName, OpType = opType };
-            }
-            if (UseChannelBlocks(w))
+            // A channel-blocked side goes through the whole-plane step, whose scratch is that layout already.
+            bool blocked = blockedInput || blockedOutput;
+            if (blocked || UseChannelBlocks(w))
             {
                 var (packedWeights, packedBias) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
                 var (rows, columns) = (h, w);
-                if (StreamRows(w, V.Count))
+                if (!blocked && StreamRows(w, V.Count))
                     return new DepthwiseChannelBlockRowsStep<V, TVec, TAct>(x, y, batch, channels,
                         WorkerPool.PerThread(pool, () => new ChannelBlockRows(rows, columns, 0f, V.Count)), packedWeights, packedBias,
                         activation, pool) { NodeName = nodeName, OpType = opType };
                 return new DepthwiseChannelBlockStep<V, TVec, TAct>(x, y, batch, channels,
                     WorkerPool.PerThread(pool, () => new ChannelBlockPlane(rows, columns, 0f, V.Count)), packedWeights, packedBias,
-                    activation, pool) { NodeName = nodeName, OpType = opType };
+                    activation, pool, blockedInput, blockedOutput) { NodeName = nodeName, OpType = opType };
             }
             var (planeRows, planeColumns) = (h, w);
             return new DepthwiseConvStep<V, TVec, TAct>(x, y, batch, channels,

@@ -173,8 +173,7 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     /// <summary>Whether a channel-blocked input can feed this lowering: a stride-1 unpadded pointwise convolution of
     /// one group, read in place.</summary>
     public static bool ReadsBlocked(ConvPhaseLayout layout) =>
-        layout.TapsPerChannel == 1 && !layout.Strided && layout.Group == 1 && layout.PlaneSize == layout.Height * layout.Width
-        && layout.PhaseCols == layout.Width && layout.PhaseRows == layout.Height;
+        layout.TapsPerChannel == 1 && !layout.Strided && layout.Group == 1 && layout.WindowsInside;
 
     public ConvPhaseLayout Layout { get; }
     public string Description => $"{kernel.PixelRows}x{kernel.Columns} {kernel.Name.Split(' ')[^1]} pixel-major";
