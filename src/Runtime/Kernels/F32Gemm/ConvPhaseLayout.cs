@@ -26,7 +26,7 @@ public sealed unsafe class ConvPhaseLayout
     public const int MaxOverreach = 64;
 
     private readonly bool[] rowPhaseUsed, colPhaseUsed;
-    private readonly int strideH, strideW, padTop, padLeft, phasePlane, pixelRowStep, pixelColumnStep;
+    private readonly int strideH, strideW, padTop, padLeft, phasePlane, pixelRowStep, pixelColumnStep, windowRowReach;
     private readonly AlignedFloats? staged;
 
     /// <param name="readableInput">Floats readable from the start of X (its slot and whatever follows in its array).</param>
@@ -48,6 +48,7 @@ public sealed unsafe class ConvPhaseLayout
         strideH = ah.Stride; strideW = aw.Stride;
         padTop = ah.PadBegin; padLeft = aw.PadBegin;
         int kh = ah.Kernel, kw = aw.Kernel, dh = ah.Dilation, dw = aw.Dilation;
+        windowRowReach = (kh - 1) * dh;
 
         TapsPerChannel = kh * kw;
         Strided = strideH * strideW > 1;
@@ -100,6 +101,7 @@ public sealed unsafe class ConvPhaseLayout
         long sourceNeeded = Math.Max((long)batch * channels * PlaneSize, lastGroupStart + maxOffset + VirtualColumns + MaxOverreach);
         bool unpadded = strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && PhaseRows == Height && PhaseCols == Width;
         ReadsInputInPlace = unpadded && sourceNeeded <= readableInput;
+        StagedLength = ReadsInputInPlace ? 0 : sourceNeeded;
         if (!ReadsInputInPlace && allocateStaging) staged = new AlignedFloats(sourceNeeded);
     }
 
@@ -141,6 +143,15 @@ public sealed unsafe class ConvPhaseLayout
     /// <summary>Channels to stage before the tiles run (0 when the input is read in place).</summary>
     public int StageCount => ReadsInputInPlace ? 0 : Batch * Channels;
 
+    /// <summary>The input rows [start, end) that output rows [<paramref name="outRowStart"/>,
+    /// <paramref name="outRowEnd"/>)'s windows read (the padding left out).</summary>
+    public (int Start, int End) InputRows(int outRowStart, int outRowEnd) =>
+        (Math.Clamp(outRowStart * strideH - padTop, 0, Height),
+         Math.Clamp((outRowEnd - 1) * strideH - padTop + windowRowReach + 1, 0, Height));
+
+    /// <summary>Floats of the staged copy (0 when the input is read in place): what another copy must hold, zeroed.</summary>
+    public long StagedLength { get; }
+
     /// <summary>What the tiles read: X itself, or the staged copy.</summary>
     public float* Source(float* x) => ReadsInputInPlace ? x : staged!.Pointer;
 
@@ -153,10 +164,16 @@ public sealed unsafe class ConvPhaseLayout
     /// <summary>Copies input rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of channel
     /// <paramref name="index"/> into the phase layout.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Stage(int index, int rowStart, int rowEnd, float* x)
+    public void Stage(int index, int rowStart, int rowEnd, float* x) => Stage(index, rowStart, rowEnd, x, staged!.Pointer);
+
+    /// <summary>Copies input rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of channel
+    /// <paramref name="index"/> into a staged copy at <paramref name="into"/> (<see cref="StagedLength"/> floats, its
+    /// padding zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Stage(int index, int rowStart, int rowEnd, float* x, float* into)
     {
         float* src = x + ((nint)index * Height + rowStart) * Width;
-        float* plane = staged!.Pointer + (nint)index * PlaneSize;
+        float* plane = into + (nint)index * PlaneSize;
         if (!Strided)
         {
             // One phase: row ih lands at row ih + padTop of the plane (no divisions per row; rows are short).

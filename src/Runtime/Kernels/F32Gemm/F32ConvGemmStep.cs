@@ -17,9 +17,10 @@ public enum ConvLoweringChoice
 }
 
 /// <summary>
-/// A Conv step on the packed-GEMM path. With a worker pool, staging (chunks of input channels) and then the tiles
-/// are shared among the threads, each tile with its thread's own scratch; every output value is still summed by one
-/// kernel call in the same order, so the result does not depend on the thread count.
+/// A Conv step on the packed-GEMM path. With a worker pool the tiles are shared among the threads, each tile with its
+/// thread's own scratch; an input that needs staging is staged by each thread into its own copy, the rows its tiles
+/// read (pixel-major), or by all threads into one copy in bands before the tiles (channel-major). Every output value
+/// is still summed by one kernel call in the same order, so the result does not depend on the thread count.
 /// </summary>
 public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
 {
@@ -52,6 +53,11 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private readonly RangeSplit stageSplit;
     // One scratch per thread that runs tiles (just one without a pool).
     private readonly AlignedFloats[] threadScratch;
+    // Per thread, for a pixel-major lowering that stages (see StagesPerThread): its own staged copy of the input, and
+    // per input row the run that copy last staged it for. Null where the threads share one copy staged in bands.
+    private readonly AlignedFloats[]? threadStaged;
+    private readonly int[][] threadStagedRows = [];
+    private int runNumber;
     // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
     private bool staging;
     private float* runX, runY, runSource, runResidual;
@@ -77,6 +83,13 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         outImage = y.Length / conv.Layout.Batch;
         if (pool is { Threads: > 1 }) this.pool = pool;
         threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
+        if (this.pool is not null && StagesPerThread(conv))
+        {
+            // Thread 0 stages into the layout's own copy.
+            threadStaged = new AlignedFloats[this.pool.Threads - 1];
+            for (int t = 0; t < threadStaged.Length; t++) threadStaged[t] = new AlignedFloats(conv.Layout.StagedLength);
+            threadStagedRows = WorkerPool.PerThread(this.pool, () => new int[conv.Layout.Height]);
+        }
         int row = Math.Max(1, conv.Layout.StageCount * conv.Layout.Width);
         stageSplit = new RangeSplit(conv.Layout.StageCount > 0 ? conv.Layout.Height : 0, this.pool, (MinStageFloats + row - 1) / row,
             tasksPerThread: 2);
@@ -266,6 +279,12 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             // The arrays stay pinned while the pool runs: both Run calls return inside this fixed block.
             runX = x + X.Offset;
             runY = y + Y.Offset;
+            if (threadStaged is not null)
+            {
+                if (++runNumber == 0) runNumber = 1; // 0 is what the rows start at: never staged
+                pool.Run(this, Conv.TileCount);
+                return;
+            }
             staging = true;
             stageSplit.Run(this, pool);
             runSource = Conv.Layout.Source(runX);
@@ -281,8 +300,42 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             int start = stageSplit.Start(task), end = start + stageSplit.Length(task);
             for (int c = 0; c < Conv.Layout.StageCount; c++) Conv.Layout.Stage(c, start, end, runX);
         }
+        else if (threadStaged is not null)
+        {
+            float* own = thread == 0 ? Conv.Layout.Source(runX) : threadStaged[thread - 1].Pointer;
+            StageRowsOf(task, threadStagedRows[thread], own);
+            RunTile(task, own, runY, threadScratch[thread].Pointer);
+        }
         else RunTile(task, runSource, runY, threadScratch[thread].Pointer);
     }
+
+    /// <summary>Stages into <paramref name="own"/> the input rows the tile reads that this run has not staged there
+    /// yet (<paramref name="stagedRun"/>: per row, the run it was last staged for), in runs of consecutive rows.</summary>
+    private void StageRowsOf(int tile, int[] stagedRun, float* own)
+    {
+        var layout = Conv.Layout;
+        var (start, end) = ((F32ConvPixelGemm)Conv).TileInputRows(tile);
+        for (int r = start; r < end;)
+        {
+            if (stagedRun[r] == runNumber) { r++; continue; }
+            int e = r;
+            while (e < end && stagedRun[e] != runNumber) stagedRun[e++] = runNumber;
+            for (int c = 0; c < layout.StageCount; c++) layout.Stage(c, r, e, runX, own);
+            r = e;
+        }
+    }
+
+    /// <summary>
+    /// Whether each thread stages, into its own copy, the input rows its tiles read, as it comes to them, instead of
+    /// the threads staging one shared copy in bands before the tiles: a pixel-major lowering of one image and group.
+    /// On the 2-core EPYC VM a line one core has just written is slow for the other to read, and bands of phase rows
+    /// (not whole cache lines) shared lines between the threads: ResNet-18's stride-2 3×3 layers ran slower on two
+    /// threads than on one, and staging its 56×56 one took 93 µs on two threads, 33 on one. Staged per thread, those
+    /// layers on two threads 610 → 379, 631 → 415 and 593 → 397 µs (in-process A/B, min of 20×200 runs). A thread's
+    /// copy costs the staged input's size once more per thread (at most 0.9 MB in ResNet-18).
+    /// </summary>
+    private static bool StagesPerThread(IF32ConvLowering conv) =>
+        conv.Layout.StageCount > 0 && conv is F32ConvPixelGemm && conv.Layout.Batch == 1 && conv.Layout.Group == 1;
 
     /// <summary>One tile, then the folded residual over the outputs it wrote (still in this core's cache).</summary>
     private void RunTile(int tile, float* source, float* y, float* scratch)

@@ -88,7 +88,10 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         storedPlane = maxPool is null ? outPlane : maxPool.Height * maxPool.Width;
         if (maxPool is null)
         {
+            // As many blocks as the scratch needs, evened out: 131 panels in blocks of at most 85 are 66 + 65, not
+            // 85 + 46, which on two threads left one with 65% of the work (and reading rows the other had staged).
             Blocks = (pixelPanels + blockPanels - 1) / blockPanels;
+            blockPanels = (pixelPanels + Blocks - 1) / Blocks;
             (blockTable, blockPanelCount, blockReal, blockPixel0) = (new int[Blocks], new int[Blocks], new int[Blocks], new int[Blocks]);
             for (int b = 0; b < Blocks; b++)
             {
@@ -257,6 +260,14 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         float* pooled = tileScratch + pooledScratch;
         maxPool.Pool(tileScratch, ldc, (strip1 - strip0) * nr, blockPixel0[block] / Layout.OutWidth, p0, p1, pooled);
         TransposeOut(pooled, ldc, yGroup + p0 * width, m0, m1, (p1 - p0) * width, storedPlane);
+    }
+
+    /// <summary>The input rows [start, end) of its image that <paramref name="tile"/>'s windows read.</summary>
+    public (int Start, int End) TileInputRows(int tile)
+    {
+        int block = ConvTile.Of(tile, ChannelBlocks, Blocks, Layout.Group).Block;
+        int first = blockPixel0[block], last = first + blockReal[block] - 1;
+        return Layout.InputRows(first / Layout.OutWidth, last / Layout.OutWidth + 1);
     }
 
     public void TileOutputs(int tile, out int n, out int m0, out int m1, out int p0, out int p1)

@@ -380,6 +380,48 @@ public class ConvGemmTests
         Assert.Equal(expected, actual);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void PixelMajorThreadsStageTheRowsTheirTilesReadEveryRun(int threads)
+    {
+        // With a pool, each thread stages into its own copy the input rows of the tiles it takes, once per run. Every
+        // run must see that run's X (a copy left from the run before would pass on a constant input), whichever
+        // thread takes which tile, and give what one thread gives: the same kernel calls in the same order per value.
+        using var pool = new Cnnrt.Threading.WorkerPool(threads);
+        var kernel = F32GemmKernel.For(KernelIsa.Vector128, ActivationKind.Relu);
+        var cases = new (int[] In, int[] K, int[] S, int[] Pads, int Channels, int OutChannels, int Scratch)[]
+        {
+            ([29, 23], [3, 3], [2, 2], [1, 1, 1, 1], 5, 20, 600),    // stride 2, several pixel blocks
+            ([9, 9], [3, 3], [1, 1], [1, 1, 1, 1], 7, 33, 0),        // stride 1 padded, one pixel block
+            ([40], [5], [3], [2, 1], 3, 9, 200),                     // 1-D, stride 3
+        };
+        foreach (var (input, k, s, pads, channels, outChannels, scratch) in cases)
+        {
+            var geometry = Cnnrt.Kernels.Reference.PaddingMath.Resolve(input, k, s, [.. input.Select(_ => 1)], pads,
+                Cnnrt.Kernels.Reference.AutoPad.NotSet, false, "test");
+            int plane = input.Aggregate(1, (p, v) => p * v);
+            var w = Random([outChannels, channels, .. k], 2).Floats;
+            var bias = Random([outChannels], 3).Floats;
+            var (x, x1) = (new float[channels * plane], new float[channels * plane]);
+            var (y, y1) = (new float[outChannels * geometry.OutputSize], new float[outChannels * geometry.OutputSize]);
+            F32ConvGemmStep Make(float[] from, float[] to, Cnnrt.Threading.WorkerPool? p) => F32ConvGemmStep.Create(kernel, "conv", "Conv",
+                Slot.Of(from), Slot.Of(to), 1, channels, outChannels, 1, geometry, w, bias, new FusedActivation(ActivationKind.Relu),
+                ConvLoweringChoice.PixelMajor, scratchFloats: scratch > 0 ? scratch : F32ConvGemm.DefaultScratchFloats, pool: p);
+            var pooled = Make(x, y, pool);
+            var single = Make(x1, y1, null);
+            Assert.True(pooled.Conv.Layout.StageCount > 0 && pooled.Conv.TileCount >= 2, $"{pooled.Conv.TileCount} tiles");
+            for (int run = 0; run < 4; run++)
+            {
+                Random([channels * plane], 10 + run, -2, 2).Floats.CopyTo(x, 0);
+                x.CopyTo(x1, 0);
+                pooled.Run();
+                single.Run();
+                Assert.True(y1.AsSpan().SequenceEqual(y), $"{string.Join("x", input)} run {run}, {threads} threads, {pooled.Conv.TileCount} tiles");
+            }
+        }
+    }
+
     [Fact]
     public void APoolGetsSeveralEqualTilesPerThread()
     {
