@@ -42,7 +42,7 @@ public sealed unsafe class F32WinogradConv
     private readonly delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void> lastPanelRun;
     // Floats between consecutive points of V and of M: a cache line more than the data, so the 36 vectors a
     // transform reads or writes for one group of tiles do not all map to the same L1 set (plain power-of-two
-    // strides alias every 4 KB). M holds one panel of output channels at a time (see RunTile).
+    // strides alias every 4 KB).
     private readonly nint vPointStride, mPointStride;
     // Floats per row of the zero-bordered input window TransformInput gathers from.
     private readonly int windowWidth;
@@ -80,8 +80,7 @@ public sealed unsafe class F32WinogradConv
         lastPanelRun = kernel.ForRows(outChannels - (panels - 1) * mr, out _);
         kBlock = F32ConvGemm.EvenBlock(channels, KBlockLimit);
 
-        // Blocks of whole NR strips, as large as the scratch target allows, then evened out over the image. The target
-        // still counts an M of every output channel, as when the blocks were measured; M holds one panel now.
+        // Blocks of whole NR strips, as large as the scratch target allows, then evened out over the image.
         int most = Math.Max(1, scratchFloats / (Points * (channels + mPadded) * nr)) * nr;
         int blocks = (tilesPerImage + most - 1) / most;
         BlockTiles = F32ConvGemm.RoundUp((tilesPerImage + blocks - 1) / blocks, nr);
@@ -91,7 +90,7 @@ public sealed unsafe class F32WinogradConv
         for (int c = 0; c < channels; c++) offsets[c] = (nint)c * BlockColumns;
         rowOffsets = new PinnedOffsets(offsets);
         vPointStride = (nint)channels * BlockColumns + PointSkew;
-        mPointStride = (nint)mr * BlockColumns + PointSkew;
+        mPointStride = (nint)mPadded * BlockColumns + PointSkew;
         // The input window of a block: the tile rows it spans (at most one more than its tiles fill), 4 rows each, and
         // the 2 rows below; as wide as the tiles reach (the left padding included).
         int tilesHigh = (outHeight + 3) / 4;
@@ -208,44 +207,40 @@ public sealed unsafe class F32WinogradConv
         if (sharedInput == null) TransformInput(n, block, 0, channels, x, v, gather);
         else v = sharedInput + (nint)(n * Blocks + block) * Points * vPointStride;
 
-        // Panel by panel: the GEMM of one panel's MR output channels at every point, then their output transform,
-        // so M is one panel (55 KB for 32 tiles at 12 rows) and not the block's every channel (332 KB at ResNet-18's
-        // 56×56 64→64): a thread's scratch is 350 KB there instead of 630. (Time unchanged: in-process A/B on that
-        // model, 1 and 2 threads, every Winograd layer within ±2%.)
         int panel0 = channelBlock * blockPanels, panel1 = Math.Min(panel0 + blockPanels, panels);
         int mr = kernel.Rows, nr = kernel.Columns;
-        float alpha = activation.Alpha, beta = activation.Beta;
-        int ty0 = t0 / tilesWide, tx0 = t0 % tilesWide;
-        for (int i = panel0; i < panel1; i++)
+        var run = kernel.Run;
+        for (int p = 0; p < Points; p++)
         {
-            var run = i == panels - 1 ? lastPanelRun : kernel.Run;
-            for (int p = 0; p < Points; p++)
+            float* vp = v + p * vPointStride, mp = mBlock + p * mPointStride;
+            float* up = packedU.Pointer + (nint)p * panels * channels * mr;
+            for (int pc = 0; pc < channels; pc += kBlock)
             {
-                float* vp = v + p * vPointStride, mp = mBlock + p * mPointStride;
-                float* up = packedU.Pointer + ((nint)p * panels + i) * channels * mr;
-                for (int pc = 0; pc < channels; pc += kBlock)
+                int kc = Math.Min(kBlock, channels - pc);
+                int mode = pc > 0 ? F32GemmTile.Accumulate : 0;
+                for (int j = 0; j < columns; j += nr)
+                for (int i = panel0; i < panel1; i++)
+                    (i == panels - 1 ? lastPanelRun : run)(up + ((nint)i * channels + pc) * mr, vp + j, rowOffsets.Pointer + pc, kc,
+                        mp + (nint)i * mr * ld + j, ld, null, mode, 0, 0);
+            }
+        }
+
+        int m0 = panel0 * mr, m1 = Math.Min(panel1 * mr, outChannels);
+        float alpha = activation.Alpha, beta = activation.Beta;
+        for (int m = m0; m < m1; m++)
+        {
+            float* plane = y + ((nint)n * outChannels + m) * outHeight * outWidth;
+            int ty = t0 / tilesWide, tx = t0 % tilesWide;
+            for (int g = 0; g < count; g += lanes)
+            {
+                outputTransform(mBlock + (nint)m * ld + g, mPointStride, columnPass, packedBias.Pointer[m], alpha, beta, outTile);
+                for (int l = 0; l < lanes && g + l < count; l++)
                 {
-                    int kc = Math.Min(kBlock, channels - pc);
-                    int mode = pc > 0 ? F32GemmTile.Accumulate : 0;
-                    for (int j = 0; j < columns; j += nr)
-                        run(up + (nint)pc * mr, vp + j, rowOffsets.Pointer + pc, kc, mp + j, ld, null, mode, 0, 0);
+                    Scatter(outTile + l, ty * 4, tx * 4, plane);
+                    if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
                 }
             }
-            for (int m = i * mr; m < Math.Min((i + 1) * mr, outChannels); m++)
-            {
-                float* plane = y + ((nint)n * outChannels + m) * outHeight * outWidth;
-                int ty = ty0, tx = tx0;
-                for (int g = 0; g < count; g += lanes)
-                {
-                    outputTransform(mBlock + (nint)(m - i * mr) * ld + g, mPointStride, columnPass, packedBias.Pointer[m], alpha, beta, outTile);
-                    for (int l = 0; l < lanes && g + l < count; l++)
-                    {
-                        Scatter(outTile + l, ty * 4, tx * 4, plane);
-                        if (++tx == tilesWide) (tx, ty) = (0, ty + 1);
-                    }
-                }
-                if (residualRuns is not null) ApplyResidual(n, m, t0, t0 + count, y, residual, residualRuns);
-            }
+            if (residualRuns is not null) ApplyResidual(n, m, t0, t0 + count, y, residual, residualRuns);
         }
     }
 
