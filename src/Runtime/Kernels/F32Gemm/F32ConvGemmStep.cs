@@ -55,8 +55,10 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private readonly AlignedFloats[] threadScratch;
     // Per thread, for a pixel-major lowering that stages (see StagesPerThread): its own staged copy of the input, and
     // per input row the run that copy last staged it for. Null where the threads share one copy staged in bands.
+    // The rows' run numbers are one array, each thread's part a cache line past the last (threads mark their own rows).
     private readonly AlignedFloats[]? threadStaged;
-    private readonly int[][] threadStagedRows = [];
+    private readonly int[] stagedRuns = [];
+    private readonly int stagedRunsStride;
     private int runNumber;
     // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
     private bool staging;
@@ -88,7 +90,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             // Thread 0 stages into the layout's own copy.
             threadStaged = new AlignedFloats[this.pool.Threads - 1];
             for (int t = 0; t < threadStaged.Length; t++) threadStaged[t] = new AlignedFloats(conv.Layout.StagedLength);
-            threadStagedRows = WorkerPool.PerThread(this.pool, () => new int[conv.Layout.Height]);
+            stagedRunsStride = (conv.Layout.Height + 15) / 16 * 16 + 16;
+            stagedRuns = new int[this.pool.Threads * stagedRunsStride];
         }
         int row = Math.Max(1, conv.Layout.StageCount * conv.Layout.Width);
         stageSplit = new RangeSplit(conv.Layout.StageCount > 0 ? conv.Layout.Height : 0, this.pool, (MinStageFloats + row - 1) / row,
@@ -303,7 +306,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         else if (threadStaged is not null)
         {
             float* own = thread == 0 ? Conv.Layout.Source(runX) : threadStaged[thread - 1].Pointer;
-            StageRowsOf(task, threadStagedRows[thread], own);
+            StageRowsOf(task, stagedRuns.AsSpan(thread * stagedRunsStride, Conv.Layout.Height), own);
             RunTile(task, own, runY, threadScratch[thread].Pointer);
         }
         else RunTile(task, runSource, runY, threadScratch[thread].Pointer);
@@ -311,7 +314,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
 
     /// <summary>Stages into <paramref name="own"/> the input rows the tile reads that this run has not staged there
     /// yet (<paramref name="stagedRun"/>: per row, the run it was last staged for), in runs of consecutive rows.</summary>
-    private void StageRowsOf(int tile, int[] stagedRun, float* own)
+    private void StageRowsOf(int tile, Span<int> stagedRun, float* own)
     {
         var layout = Conv.Layout;
         var (start, end) = ((F32ConvPixelGemm)Conv).TileInputRows(tile);
