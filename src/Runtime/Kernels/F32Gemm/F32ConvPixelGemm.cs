@@ -187,10 +187,24 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
     public int ScratchLength { get; }
     public int TileCount => Layout.Batch * Layout.Group * Blocks * ChannelBlocks;
 
-    /// <summary>Multiply-adds issued per image, padding included (see <see cref="F32ConvGemm.PaddedWork"/>).</summary>
-    public static long PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut) =>
-        (long)F32ConvGemm.RoundUp(layout.OutHeight * layout.OutWidth, kernel.PixelRows) *
-        F32ConvGemm.RoundUp(groupOut, kernel.Columns) * layout.K * layout.Group;
+    /// <summary>Multiply-adds issued per image, padding included (see <see cref="F32ConvGemm.PaddedWork"/>); a last strip
+    /// of at most one vector of real channels (the one-vector kernel's) counts <see cref="HalfStripShare"/> of a strip.</summary>
+    public static double PaddedWork(F32GemmKernel kernel, ConvPhaseLayout layout, int groupOut)
+    {
+        int nr = kernel.Columns, rest = groupOut % nr;
+        double strips = rest > 0 && rest <= nr / 2 ? groupOut / nr + HalfStripShare : (groupOut + nr - 1) / nr;
+        return (double)F32ConvGemm.RoundUp(layout.OutHeight * layout.OutWidth, kernel.PixelRows) * strips * nr * layout.K * layout.Group;
+    }
+
+    /// <summary>
+    /// What a last strip run by the one-vector kernel costs, as a share of a whole strip's time: EfficientNet-B0's
+    /// 480→80 at 14×14 (two strips and a half) ran 83.5 µs with three whole strips and 75.0 with the last one half, 0.7
+    /// of the 27.8 µs a whole strip took. Counting it moved LeNet-5's 6→16 5×5 and two of MobileNetV3-Small's 14×14
+    /// projections pixel-major and let EfficientNet-B0's 14×14 projections keep their outputs channel-blocked
+    /// (in-process A/B, min of 15 rounds of 200 runs, both orders: LeNet-5 15.63/15.84 → 14.44/14.83 µs, EfficientNet-B0
+    /// 6859/7604 → 6835/7549 µs, MobileNetV3-Small 1052/1115 → 1007/1118 µs).
+    /// </summary>
+    private const double HalfStripShare = 0.7;
 
     /// <summary>
     /// Floats from one scratch row (pixel) to the next: the row's channels rounded up to whole 64-byte lines, and to an

@@ -453,6 +453,15 @@ public class ConvGemmTests
         Assert.IsType<F32ConvPixelGemm>(Check(deep, 5, _ => kernel, "vector128").Conv);
         var shallow = new ConvCase(1, 8, 48, 1, [20, 20], [1, 1], [1, 1], [1, 1], [0, 0], [0, 0], "NOTSET", true, FusedActivation.None);
         Assert.IsType<F32ConvGemm>(Check(shallow, 6, _ => kernel, "vector128").Conv);
+        // A last strip of at most one vector of channels runs through the one-vector kernel and counts 0.7 of a strip:
+        // LeNet-5's 6→16 5×5 at 10×10 on AVX-512's 32-wide strips goes pixel-major for it.
+        var wide = F32GemmKernel.For(KernelIsa.Avx512, ActivationKind.None);
+        var geometry = Cnnrt.Kernels.Reference.PaddingMath.Resolve([14, 14], [5, 5], [1, 1], [1, 1], [0, 0, 0, 0],
+            Cnnrt.Kernels.Reference.AutoPad.NotSet, false, "test");
+        var layout = new ConvPhaseLayout(1, 6, 1, geometry, 6 * 14 * 14, allocateStaging: false);
+        Assert.Equal(0.7 * F32ConvPixelGemm.PaddedWork(wide, layout, 32), F32ConvPixelGemm.PaddedWork(wide, layout, 16), 6);
+        Assert.Equal(F32ConvPixelGemm.PaddedWork(wide, layout, 32), F32ConvPixelGemm.PaddedWork(wide, layout, 17));
+        Assert.True(F32ConvGemmStep.PrefersPixelMajor(wide, layout, 16));
     }
 
     [Fact]
