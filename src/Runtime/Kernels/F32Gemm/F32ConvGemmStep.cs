@@ -49,7 +49,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private const int MinStageFloats = 32 * 1024;
 
     private readonly WorkerPool? pool;
-    // Bands of input rows (of every channel) that staging hands out (one band, run inline, for a small input).
+    // Bands of input rows (of every channel) that shared staging hands out (one band, run inline, for a small input;
+    // none where each thread stages its own copy).
     private readonly RangeSplit stageSplit;
     // One scratch per thread that runs tiles (just one without a pool).
     private readonly AlignedFloats[] threadScratch;
@@ -94,8 +95,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             stagedRuns = new int[this.pool.Threads * stagedRunsStride];
         }
         int row = Math.Max(1, conv.Layout.StageCount * conv.Layout.Width);
-        stageSplit = new RangeSplit(conv.Layout.StageCount > 0 ? conv.Layout.Height : 0, this.pool, (MinStageFloats + row - 1) / row,
-            tasksPerThread: 2);
+        stageSplit = new RangeSplit(conv.Layout.StageCount > 0 && threadStaged is null ? conv.Layout.Height : 0, this.pool,
+            (MinStageFloats + row - 1) / row, tasksPerThread: 2);
     }
 
     public IF32ConvLowering Conv { get; }
