@@ -306,6 +306,24 @@ public class ConvGemmTests
     }
 
     [Fact]
+    public void PixelMajorKBlocksHoldAtMost16KBOfAStripsWeights()
+    {
+        // ResNet-18's late layers in small: 64→80 3×3 at 7×7 (K = 576), the default K block (256 for a 3×3 stride-1
+        // window). A strip's weights of one K block must leave L1 room for the next, prefetched while the plane's 9
+        // panels reuse them: 32-wide (AVX-512) strips get 5 blocks of at most 128, narrower strips keep 3 of 192. Three
+        // strips, two channel blocks: each tile's last strip prefetches the next K block's first.
+        var c = new ConvCase(1, 64, 80, 1, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], "NOTSET", true,
+            new FusedActivation(ActivationKind.Relu));
+        foreach (var (name, make) in Kernels())
+        {
+            int nr = make(ActivationKind.Relu).Columns;
+            var conv = Assert.IsType<F32ConvPixelGemm>(Check(c, 3, make, name, ConvLoweringChoice.PixelMajor, channelBlocks: 2).Conv);
+            Assert.Equal(nr == 32 ? 116 : 192, conv.KBlock);
+            Assert.True(conv.KBlock * nr <= 4096, $"{name}: {conv.KBlock} × {nr} floats");
+        }
+    }
+
+    [Fact]
     public void PixelMajorReadsAStridedInputInPlaceWhereEveryWindowLiesInsideIt()
     {
         // A 1×1 stride-2 shortcut, an unpadded 3×3 stride-2 stem whose end padding no real window reaches, a dilated
