@@ -75,6 +75,8 @@ public sealed unsafe class F32ConvPixelGemm : IF32ConvLowering
         int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, TileMaxPool? maxPool = null,
         int inputLanes = 0, int outputLanes = 0)
     {
+        if (!kernel.HasPixelKernels)
+            throw new ArgumentException($"{kernel.Name} is a GEMM-only kernel: it has no pixel-major form", nameof(kernel));
         if (inputLanes > 0 && !ReadsBlocked(layout))
             throw new ArgumentException("a channel-blocked input needs a stride-1 unpadded pointwise convolution of one group read in place", nameof(inputLanes));
         if (outputLanes > 0 && (layout.Group != 1 || maxPool is not null || kernel.Columns % outputLanes != 0))

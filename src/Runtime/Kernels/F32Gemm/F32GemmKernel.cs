@@ -107,6 +107,20 @@ public sealed unsafe class F32GemmKernel
             TileActivationDispatch.Visit(activation, new PixelHalfKernel<TOps, TVec>()), four, eight);
     }
 
+    /// <summary>
+    /// The 12-row, one-vector kernel (<see cref="F32GemmMicroKernelPanelRows1V"/>, 12×16 with AVX-512), with its 4- and
+    /// 8-row forms for a last panel. GEMM only: it has no pixel-major entry points (<see cref="HasPixelKernels"/>).
+    /// </summary>
+    public static F32GemmKernel CreateOneVector<TOps, TVec>(ActivationKind activation, string isaName)
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged =>
+        new($"12x{TOps.Count} {isaName}", 12, TOps.Count,
+            TileActivationDispatch.Visit(activation, new OneVectorKernel<TOps, TVec, TwelveOfTwelve>()), 0, 0, 0,
+            TileActivationDispatch.Visit(activation, new OneVectorKernel<TOps, TVec, FourOfTwelve>()),
+            TileActivationDispatch.Visit(activation, new OneVectorKernel<TOps, TVec, EightOfTwelve>()));
+
+    /// <summary>Whether the pixel-major entry points exist (every kernel but <see cref="CreateOneVector"/>'s).</summary>
+    public bool HasPixelKernels => RunPixels != null;
+
     // The micro-kernel instantiations for one tile activation, one visitor per kernel family.
     private readonly struct Kernel6<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {
@@ -119,6 +133,13 @@ public sealed unsafe class F32GemmKernel
     {
         public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
             (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernelPanelRows.Run<TOps, TVec, TAct, TShape>;
+    }
+
+    private readonly struct OneVectorKernel<TOps, TVec, TShape> : ITileActivationVisitor
+        where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged where TShape : unmanaged, IPanelRows
+    {
+        public nint Visit<TAct>() where TAct : unmanaged, IF32TileActivation =>
+            (nint)(delegate*<float*, float*, nint*, int, float*, nint, float*, int, float, float, void>)&F32GemmMicroKernelPanelRows1V.Run<TOps, TVec, TAct, TShape>;
     }
 
     private readonly struct PixelKernel<TOps, TVec> : ITileActivationVisitor where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged

@@ -120,25 +120,37 @@ public sealed unsafe class F32WinogradConv
     /// <summary>The convolution on a fast ISA path's vectors and GEMM micro-kernel.</summary>
     public static F32WinogradConv For(KernelIsa isa, int batch, int channels, int outChannels, SpatialParams geometry,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, FusedActivation activation,
-        int scratchFloats = DefaultScratchFloats, int channelBlocks = 1) => isa switch
+        int scratchFloats = DefaultScratchFloats, int channelBlocks = 1) =>
+        For(new WinogradKernel(isa, OneVector: false), batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks);
+
+    /// <summary>The convolution on the micro-kernel <see cref="WinogradPolicy.KernelFor"/> chose.</summary>
+    public static F32WinogradConv For(WinogradKernel choice, int batch, int channels, int outChannels, SpatialParams geometry,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, FusedActivation activation,
+        int scratchFloats = DefaultScratchFloats, int channelBlocks = 1) => choice switch
     {
-        KernelIsa.Vector128 => Create<F32Vector128, Vector128<float>>(AdvSimd.Arm64.IsSupported ? 12 : 6, "vector128",
+        { Isa: KernelIsa.Avx512, OneVector: true } => Create<F32Vector512Avx512, Vector512<float>>(12, "avx512",
+            batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks, oneVector: true),
+        { OneVector: true } => throw new ArgumentOutOfRangeException(nameof(choice), choice, "only AVX-512 plans run the one-vector kernel"),
+        { Isa: KernelIsa.Vector128 } => Create<F32Vector128, Vector128<float>>(AdvSimd.Arm64.IsSupported ? 12 : 6, "vector128",
             batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks),
-        KernelIsa.Avx2 => Create<F32Vector256Avx2, Vector256<float>>(6, "avx2",
+        { Isa: KernelIsa.Avx2 } => Create<F32Vector256Avx2, Vector256<float>>(6, "avx2",
             batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks),
-        KernelIsa.Avx512 => Create<F32Vector512Avx512, Vector512<float>>(12, "avx512",
+        { Isa: KernelIsa.Avx512 } => Create<F32Vector512Avx512, Vector512<float>>(12, "avx512",
             batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks),
-        _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "the reference path has no Winograd kernel"),
+        _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, "the reference path has no Winograd kernel"),
     };
 
-    /// <summary>A specific instantiation: also how tests run the 12-row micro-kernel (AVX-512's) on AVX2 or Vector128.</summary>
+    /// <summary>A specific instantiation: also how tests run the 12-row micro-kernel (AVX-512's) on AVX2 or Vector128, and
+    /// the 12-row one-vector kernel (<paramref name="oneVector"/>; <paramref name="rows"/> is then 12) on every host.</summary>
     public static F32WinogradConv Create<TOps, TVec>(int rows, string isaName, int batch, int channels, int outChannels,
         SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, FusedActivation activation,
-        int scratchFloats = DefaultScratchFloats, int channelBlocks = 1)
+        int scratchFloats = DefaultScratchFloats, int channelBlocks = 1, bool oneVector = false)
         where TOps : unmanaged, IF32Vector<TVec> where TVec : unmanaged
     {
         // The GEMM leaves M_ξ untouched by activations: they apply after the output transform.
-        var gemm = F32GemmKernel.Create<TOps, TVec>(rows, ActivationKind.None, isaName);
+        var gemm = oneVector
+            ? F32GemmKernel.CreateOneVector<TOps, TVec>(ActivationKind.None, isaName)
+            : F32GemmKernel.Create<TOps, TVec>(rows, ActivationKind.None, isaName);
         var output = (delegate*<float*, nint, float*, float, float, float, float*, void>)TileActivationDispatch.Visit(
             activation.Kind, new OutputTransform<TOps, TVec>());
         return new F32WinogradConv(gemm, &F32WinogradTransforms.Input<TOps, TVec>, output, TOps.Count, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, channelBlocks);

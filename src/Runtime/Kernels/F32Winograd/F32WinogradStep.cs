@@ -51,19 +51,19 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     public Slot Y { get; }
 
     /// <summary>
-    /// The step on <paramref name="isa"/>'s vectors. With a pool, output channels are split too when that shortens the
+    /// The step on <paramref name="kernel"/>'s vectors and micro-kernel. With a pool, output channels are split too when that shortens the
     /// layer: the busiest thread's share of tiles, ⌈T/threads⌉/T, against <see cref="ChannelSplitCost"/> for a split
     /// (14×14 layers, one tile block, split; 56×56 on 2 threads, 7 blocks, not: 4 of 7 against 7 of 14 × 1.15).
     /// </summary>
     /// <param name="scratchFloats">Target floats of one tile block's V and M; tests shrink it to get many blocks.</param>
-    public static F32WinogradStep Create(KernelIsa isa, string nodeName, string opType, Slot x, Slot y, int batch,
+    public static F32WinogradStep Create(WinogradKernel kernel, string nodeName, string opType, Slot x, Slot y, int batch,
         int channels, int outChannels, Reference.SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, WorkerPool? pool = null, int scratchFloats = F32WinogradConv.DefaultScratchFloats,
         Slot residual = default, ResidualRuns? residualRuns = null)
     {
-        var conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats);
+        var conv = F32WinogradConv.For(kernel, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats);
         if (pool is { Threads: > 1 } && BestChannelBlocks(conv, pool.Threads) is > 1 and int blocks)
-            conv = F32WinogradConv.For(isa, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, blocks);
+            conv = F32WinogradConv.For(kernel, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, blocks);
         return new F32WinogradStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
     }
 

@@ -5,6 +5,10 @@ namespace Cnnrt.Kernels.F32Winograd;
 /// <summary>Whether a plan runs eligible convolutions through Winograd: by measured rule, never, or always.</summary>
 public enum WinogradMode { Auto, Off, On }
 
+/// <summary>The GEMM micro-kernel a Winograd convolution runs on: the ISA's, two vectors wide or (AVX-512's narrow
+/// layers) one.</summary>
+public readonly record struct WinogradKernel(KernelIsa Isa, bool OneVector);
+
 /// <summary>
 /// When the Conv operator picks <see cref="F32WinogradConv"/> over the direct packed GEMM. The environment variable
 /// CNNRT_WINOGRAD=off|on overrides the rule for comparisons and for running the test suites with Winograd forced on
@@ -29,28 +33,24 @@ public static class WinogradPolicy
         return mode == WinogradMode.On || Wins(channels, outChannels, geometry.Axes[0].Output, geometry.Axes[1].Output, columns);
     }
 
-    /// <summary>Input and output channels from which an AVX-512 plan runs Winograd on the AVX2 kernels where only their
-    /// narrower strips make it win (see <see cref="IsaFor"/>).</summary>
-    public const int NarrowMinChannels = 128;
-
     /// <summary>
-    /// The instruction set to run this convolution's Winograd with, or null for the direct GEMM: normally the plan's own
-    /// (<see cref="Chooses"/>). On AVX-512, a deep layer (C and M ≥ <see cref="NarrowMinChannels"/>) whose tiles fill
-    /// 32-column strips too poorly but 16-column ones well enough runs on the AVX2 kernels: half-width vectors, but a
-    /// quarter of the direct convolution's multiplications. ResNet-18's 14×14 256→256 layers (16 tiles, half a 32-column
-    /// strip empty) alone 1.14–1.16 → 0.82–0.83 ms against the AVX-512 pixel-major GEMM, 1.25 → 0.99 ms inside the
-    /// model (min of 3 profiled runs each). Shallower layers of that size did not gain, so they stay direct: SqueezeNet's
-    /// 48→192 at 13×13 0.134–0.136 → 0.152–0.155 ms, its 64→256 0.246–0.260 → 0.234–0.251, the Fashion CNN's 32→64 at
-    /// 14×14 0.040–0.042 → 0.038–0.046 (alone, two runs each, 2026-12-04).
+    /// The kernel to run this convolution's Winograd with, or null for the direct GEMM: normally the plan's own ISA with
+    /// its two-vector strips (<see cref="Chooses"/>). On AVX-512, a layer whose tiles fill 32-column strips too poorly
+    /// but 16-column ones well enough (13×13 and 14×14 planes: 16 tiles) runs on the 12×16 one-vector kernel
+    /// (<see cref="Kernels.F32Gemm.F32GemmMicroKernelPanelRows1V"/>): full-width FMAs on a quarter of the direct
+    /// convolution's multiplications. In-model, one process alternating both plans (min of 10 medians, 2026-12-05):
+    /// ResNet-18's 14×14 256→256 layers 1.00–1.01 ms on the AVX2 6×16 kernels (which ran them before) → 0.69–0.73
+    /// (model 15.21 → 14.39 ms); SqueezeNet 1.1's 13×13 expand3x3 layers 0.14–0.26 ms on the direct GEMM → 0.12–0.20
+    /// (model 3.62 → 3.46 ms); the Fashion CNN's 32→64 at 14×14 35.6 → 30.3 µs (model 58.1 → 54.8 µs, its MaxPool then
+    /// a step of its own). The last two had lost on the AVX2 kernels, at half the FMA width.
     /// </summary>
-    public static KernelIsa? IsaFor(SpatialParams geometry, int group, int channels, int outChannels, KernelIsa isa, WinogradMode mode)
+    public static WinogradKernel? KernelFor(SpatialParams geometry, int group, int channels, int outChannels, KernelIsa isa, WinogradMode mode)
     {
         if (isa == KernelIsa.Reference) return null;
-        if (Chooses(geometry, group, channels, outChannels, Columns(isa), mode)) return isa;
-        bool narrow = isa == KernelIsa.Avx512 && mode == WinogradMode.Auto && CpuFeatures.Supports(KernelIsa.Avx2)
-            && channels >= NarrowMinChannels && outChannels >= NarrowMinChannels
-            && Chooses(geometry, group, channels, outChannels, Columns(KernelIsa.Avx2), mode);
-        return narrow ? KernelIsa.Avx2 : null;
+        if (Chooses(geometry, group, channels, outChannels, Columns(isa), mode)) return new WinogradKernel(isa, OneVector: false);
+        bool narrow = isa == KernelIsa.Avx512 && mode == WinogradMode.Auto
+            && Chooses(geometry, group, channels, outChannels, Columns(isa) / 2, mode);
+        return narrow ? new WinogradKernel(isa, OneVector: true) : null;
     }
 
     /// <summary>The micro-kernel's columns (tiles per GEMM strip) on a fast path: two vectors.</summary>

@@ -115,7 +115,7 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
         var geometry = ResolveWindow(inputs);
         int channels = x.Shape[1], outChannels = w.Shape[0];
         if (!F32ConvGemmStep.Handles(geometry, channels, outChannels, group, constantWeights)
-            || WinogradPolicy.IsaFor(geometry, group, channels, outChannels, isa, WinogradPolicy.Mode) is not null) return null;
+            || WinogradPolicy.KernelFor(geometry, group, channels, outChannels, isa, WinogradPolicy.Mode) is not null) return null;
         var layout = new ConvPhaseLayout(x.Shape[0], channels, group, geometry, 0, allocateStaging: false);
         return (F32GemmKernel.For(isa, activation.Kind), layout, outChannels);
     }
@@ -139,8 +139,8 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
         var residual = context.Residual?.Values ?? default;
         var residualRuns = context.Residual is { } fold && context.Isa != KernelIsa.Reference ? ResidualRuns.For(context.Isa, fold.Activation) : null;
         if (maxPool is null && !blocked && constantWeights
-            && WinogradPolicy.IsaFor(geometry, group, x.Shape[1], w.Shape[0], context.Isa, WinogradPolicy.Mode) is { } winogradIsa)
-            return F32WinogradStep.Create(winogradIsa, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
+            && WinogradPolicy.KernelFor(geometry, group, x.Shape[1], w.Shape[0], context.Isa, WinogradPolicy.Mode) is { } winograd)
+            return F32WinogradStep.Create(winograd, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
                 x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool,
                 residual: residual, residualRuns: residualRuns);
         if (context.Isa != KernelIsa.Reference

@@ -13,7 +13,8 @@ namespace Cnnrt.Tests.Kernels.F32Winograd;
 /// <summary>
 /// Winograd F(4×4, 3×3) against the float64 convolution, within the bound derived in
 /// <see cref="WinogradReference.AssertWithinWinogradBound"/>, on every instantiation this host runs: each fast ISA's own
-/// (6×16 AVX2, 6×8 or 12×8 Vector128) and the 12-row micro-kernel AVX-512 and NEON use, on this host's vectors.
+/// (6×16 AVX2, 6×8 or 12×8 Vector128), the 12-row micro-kernel AVX-512 and NEON use and AVX-512's 12-row one-vector
+/// kernel, on this host's vectors.
 /// </summary>
 public class WinogradConvTests
 {
@@ -31,6 +32,15 @@ public class WinogradConvTests
         if (CpuFeatures.Supports(KernelIsa.Avx2))
             yield return ("12-row avx2", (n, c, m, g, w, b, a, s, cb) =>
                 F32WinogradConv.Create<F32Vector256Avx2, Vector256<float>>(12, "avx2", n, c, m, g, w, b, a, s, cb));
+        // The one-vector kernel (AVX-512's for 14×14 layers), on every vector width this host has.
+        yield return ("12x1V vector128", (n, c, m, g, w, b, a, s, cb) =>
+            F32WinogradConv.Create<F32Vector128, Vector128<float>>(12, "vector128", n, c, m, g, w, b, a, s, cb, oneVector: true));
+        if (CpuFeatures.Supports(KernelIsa.Avx2))
+            yield return ("12x1V avx2", (n, c, m, g, w, b, a, s, cb) =>
+                F32WinogradConv.Create<F32Vector256Avx2, Vector256<float>>(12, "avx2", n, c, m, g, w, b, a, s, cb, oneVector: true));
+        if (CpuFeatures.Supports(KernelIsa.Avx512))
+            yield return ("12x1V avx512", (n, c, m, g, w, b, a, s, cb) =>
+                F32WinogradConv.Create<F32Vector512Avx512, Vector512<float>>(12, "avx512", n, c, m, g, w, b, a, s, cb, oneVector: true));
     }
 
     private static readonly FusedActivation[] Activations = F32Gemm.ConvGemmTests.Activations;
@@ -194,26 +204,31 @@ public class WinogradConvTests
     }
 
     [Fact]
-    public void DeepLayersThatHalfFillAnAvx512StripRunOnTheAvx2Kernels()
+    public void DeepLayersThatHalfFillAnAvx512StripRunOnTheOneVectorKernel()
     {
         var fourteen = PaddingMath.Resolve([14, 14], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
         var wide = PaddingMath.Resolve([56, 56], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
-        KernelIsa? narrow = CpuFeatures.Supports(KernelIsa.Avx2) ? KernelIsa.Avx2 : null;
+        var narrow = new WinogradKernel(KernelIsa.Avx512, OneVector: true);
         // 16 tiles: half of a 32-column strip, a whole 16-column one.
-        Assert.Equal(narrow, WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.Auto));
-        Assert.Null(WinogradPolicy.IsaFor(fourteen, 1, 64, 256, KernelIsa.Avx512, WinogradMode.Auto)); // shallow: direct
-        Assert.Equal(KernelIsa.Avx512, WinogradPolicy.IsaFor(wide, 1, 64, 64, KernelIsa.Avx512, WinogradMode.Auto));
-        Assert.Equal(KernelIsa.Avx2, WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx2, WinogradMode.Auto));
-        Assert.Equal(KernelIsa.Avx512, WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.On));
-        Assert.Null(WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.Off));
-        Assert.Null(WinogradPolicy.IsaFor(fourteen, 1, 256, 256, KernelIsa.Reference, WinogradMode.On));
-        if (WinogradPolicy.Mode != WinogradMode.Auto || narrow is null) return;
+        Assert.Equal(narrow, WinogradPolicy.KernelFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.Auto));
+        Assert.Equal(narrow, WinogradPolicy.KernelFor(fourteen, 1, 32, 64, KernelIsa.Avx512, WinogradMode.Auto)); // the Fashion CNN's
+        Assert.Null(WinogradPolicy.KernelFor(fourteen, 1, 8, 64, KernelIsa.Avx512, WinogradMode.Auto)); // under 16 channels: direct
+        var seven = PaddingMath.Resolve([7, 7], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
+        Assert.Null(WinogradPolicy.KernelFor(seven, 1, 512, 512, KernelIsa.Avx512, WinogradMode.Auto)); // 4 tiles: direct
+        Assert.Equal(new WinogradKernel(KernelIsa.Avx512, false), WinogradPolicy.KernelFor(wide, 1, 64, 64, KernelIsa.Avx512, WinogradMode.Auto));
+        Assert.Equal(new WinogradKernel(KernelIsa.Avx2, false), WinogradPolicy.KernelFor(fourteen, 1, 256, 256, KernelIsa.Avx2, WinogradMode.Auto));
+        Assert.Equal(new WinogradKernel(KernelIsa.Avx512, false), WinogradPolicy.KernelFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.On));
+        Assert.Null(WinogradPolicy.KernelFor(fourteen, 1, 256, 256, KernelIsa.Avx512, WinogradMode.Off));
+        Assert.Null(WinogradPolicy.KernelFor(fourteen, 1, 256, 256, KernelIsa.Reference, WinogradMode.On));
+        Assert.Throws<ArgumentOutOfRangeException>(() => F32WinogradConv.For(new WinogradKernel(KernelIsa.Avx2, OneVector: true), 1, 128,
+            128, fourteen, new float[128 * 128 * 9], [], FusedActivation.None));
+        if (WinogradPolicy.Mode != WinogradMode.Auto || !CpuFeatures.Supports(KernelIsa.Avx512)) return;
         // The operator follows it, and the result is the convolution's.
         var c = new WinogradCase(1, 128, 128, 14, 14, [1, 1, 1, 1], "NOTSET", true, new FusedActivation(ActivationKind.Relu));
         var inputs = c.Inputs(7);
         var (step, output) = F32Gemm.FastStepRunner.Run(c.Node(), 13, inputs, [false, true, true], KernelIsa.Avx512);
         var winograd = Assert.IsType<F32WinogradStep>(step);
-        Assert.Contains("avx2", winograd.Conv.Description);
+        Assert.Contains("12x16 avx512", winograd.Conv.Description);
         var geometry = PaddingMath.Resolve([14, 14], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], AutoPad.NotSet, false, "test");
         WinogradReference.AssertWithinWinogradBound(WinogradReference.Conv(c, inputs, geometry), output[0].Floats, c.Activation, c.C,
             $"{winograd.Conv.Description} {c}");
