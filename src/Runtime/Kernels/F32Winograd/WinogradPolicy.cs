@@ -38,7 +38,7 @@ public static class WinogradPolicy
     /// its two-vector strips (<see cref="Chooses"/>). On AVX-512, a layer whose tiles fill 32-column strips too poorly
     /// but 16-column ones well enough (13×13 and 14×14 planes: 16 tiles) runs on the 12×16 one-vector kernel
     /// (<see cref="Kernels.F32Gemm.F32GemmMicroKernelPanelRows1V"/>): full-width FMAs on a quarter of the direct
-    /// convolution's multiplications. In-model, one process alternating both plans (min of 10 medians, 2026-12-05):
+    /// convolution's multiplications. In-model, one process alternating both plans (min of 8–10 medians, 2026-12-05):
     /// ResNet-18's 14×14 256→256 layers 1.00–1.01 ms on the AVX2 6×16 kernels (which ran them before) → 0.69–0.73
     /// (model 15.21 → 14.39 ms); SqueezeNet 1.1's 13×13 expand3x3 layers 0.14–0.26 ms on the direct GEMM → 0.12–0.20
     /// (model 3.62 → 3.46 ms); the Fashion CNN's 32→64 at 14×14 35.6 → 30.3 µs (model 58.1 → 54.8 µs, its MaxPool then
