@@ -58,6 +58,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     // per input row the run that copy last staged it for. Null where the threads share one copy staged in bands.
     // The rows' run numbers are one array, each thread's part a cache line past the last (threads mark their own rows).
     private readonly AlignedFloats[]? threadStaged;
+    // The lowering whose tiles say which input rows they read, where threads stage their own copies.
+    private readonly F32ConvPixelGemm? stagedPixels;
     private readonly int[] stagedRuns = [];
     private readonly int stagedRunsStride;
     private int runNumber;
@@ -86,8 +88,9 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         outImage = y.Length / conv.Layout.Batch;
         if (pool is { Threads: > 1 }) this.pool = pool;
         threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
-        if (this.pool is not null && StagesPerThread(conv))
+        if (this.pool is not null && StagesPerThread(conv) is { } pixels)
         {
+            stagedPixels = pixels;
             // Thread 0 stages into the layout's own copy.
             threadStaged = new AlignedFloats[this.pool.Threads - 1];
             for (int t = 0; t < threadStaged.Length; t++) threadStaged[t] = new AlignedFloats(conv.Layout.StagedLength);
@@ -318,7 +321,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private void StageRowsOf(int tile, Span<int> stagedRun, float* own)
     {
         var layout = Conv.Layout;
-        var (start, end) = ((F32ConvPixelGemm)Conv).TileInputRows(tile);
+        var (start, end) = stagedPixels!.TileInputRows(tile);
         for (int r = start; r < end;)
         {
             if (stagedRun[r] == runNumber) { r++; continue; }
@@ -330,16 +333,18 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     }
 
     /// <summary>
-    /// Whether each thread stages, into its own copy, the input rows its tiles read, as it comes to them, instead of
-    /// the threads staging one shared copy in bands before the tiles: a pixel-major lowering of one image and group.
+    /// The lowering, when each thread stages into its own copy the input rows its tiles read, as it comes to them,
+    /// instead of the threads staging one shared copy in bands before the tiles (null otherwise): a pixel-major lowering
+    /// of one image and group.
     /// On the 2-core EPYC VM a line one core has just written is slow for the other to read, and bands of phase rows
     /// (not whole cache lines) shared lines between the threads: ResNet-18's stride-2 3×3 layers ran slower on two
     /// threads than on one, and staging its 56×56 one took 93 µs on two threads, 33 on one. Staged per thread, those
     /// layers on two threads 610 → 379, 631 → 415 and 593 → 397 µs (in-process A/B, min of 20×200 runs). A thread's
     /// copy costs the staged input's size once more per thread (at most 0.9 MB in ResNet-18).
     /// </summary>
-    private static bool StagesPerThread(IF32ConvLowering conv) =>
-        conv.Layout.StageCount > 0 && conv is F32ConvPixelGemm && conv.Layout.Batch == 1 && conv.Layout.Group == 1;
+    private static F32ConvPixelGemm? StagesPerThread(IF32ConvLowering conv) =>
+        conv is F32ConvPixelGemm pixels && conv.Layout.StageCount > 0 && conv.Layout.Batch == 1 && conv.Layout.Group == 1
+            ? pixels : null;
 
     /// <summary>One tile, then the folded residual over the outputs it wrote (still in this core's cache).</summary>
     private void RunTile(int tile, float* source, float* y, float* scratch)
