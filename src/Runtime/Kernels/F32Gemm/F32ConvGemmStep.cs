@@ -53,11 +53,11 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     // none where each thread stages its own copy).
     private readonly RangeSplit stageSplit;
     // One scratch per thread that runs tiles (just one without a pool).
-    private readonly AlignedFloats[] threadScratch;
+    private readonly ThreadScratch threadScratch;
     // Per thread, for a pixel-major lowering that stages (see StagesPerThread): its own staged copy of the input, and
     // per input row the run that copy last staged it for. Null where the threads share one copy staged in bands.
     // The rows' run numbers are one array, each thread's part a cache line past the last (threads mark their own rows).
-    private readonly AlignedFloats[]? threadStaged;
+    private readonly ThreadScratch? threadStaged;
     // The lowering whose tiles say which input rows they read, where threads stage their own copies.
     private readonly F32ConvPixelGemm? stagedPixels;
     private readonly int[] stagedRuns = [];
@@ -87,13 +87,12 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         outPlane = (nint)conv.Layout.OutHeight * conv.Layout.OutWidth;
         outImage = y.Length / conv.Layout.Batch;
         if (pool is { Threads: > 1 }) this.pool = pool;
-        threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
+        threadScratch = new ThreadScratch(this.pool?.Threads ?? 1, conv.ScratchLength);
         if (this.pool is not null && StagesPerThread(conv) is { } pixels)
         {
             stagedPixels = pixels;
             // Thread 0 stages into the layout's own copy.
-            threadStaged = new AlignedFloats[this.pool.Threads - 1];
-            for (int t = 0; t < threadStaged.Length; t++) threadStaged[t] = new AlignedFloats(conv.Layout.StagedLength);
+            threadStaged = new ThreadScratch(this.pool.Threads - 1, conv.Layout.StagedLength);
             stagedRunsStride = (conv.Layout.Height + 15) / 16 * 16 + 16;
             stagedRuns = new int[this.pool.Threads * stagedRunsStride];
         }
@@ -280,7 +279,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
             {
                 for (int c = 0; c < Conv.Layout.StageCount; c++) Conv.Layout.Stage(c, x + X.Offset);
                 float* source = Conv.Layout.Source(x + X.Offset);
-                for (int t = 0; t < Conv.TileCount; t++) RunTile(t, source, y + Y.Offset, threadScratch[0].Pointer);
+                for (int t = 0; t < Conv.TileCount; t++) RunTile(t, source, y + Y.Offset, threadScratch.For(0));
                 return;
             }
             // The arrays stay pinned while the pool runs: both Run calls return inside this fixed block.
@@ -309,11 +308,11 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         }
         else if (threadStaged is not null)
         {
-            float* own = thread == 0 ? Conv.Layout.Source(runX) : threadStaged[thread - 1].Pointer;
+            float* own = thread == 0 ? Conv.Layout.Source(runX) : threadStaged.For(thread - 1);
             StageRowsOf(task, stagedRuns.AsSpan(thread * stagedRunsStride, Conv.Layout.Height), own);
-            RunTile(task, own, runY, threadScratch[thread].Pointer);
+            RunTile(task, own, runY, threadScratch.For(thread));
         }
-        else RunTile(task, runSource, runY, threadScratch[thread].Pointer);
+        else RunTile(task, runSource, runY, threadScratch.For(thread));
     }
 
     /// <summary>Stages into <paramref name="own"/> the input rows the tile reads that this run has not staged there

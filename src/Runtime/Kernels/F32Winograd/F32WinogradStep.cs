@@ -22,7 +22,7 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     private const double ChannelSplitCost = 1.15;
 
     private readonly WorkerPool? pool;
-    private readonly AlignedFloats[] threadScratch;
+    private readonly ThreadScratch threadScratch;
     // V of every tile block, when tiles split output channels (see F32WinogradConv.InputTaskCount).
     private readonly AlignedFloats? sharedInput;
     // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
@@ -42,7 +42,7 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
         this.residual = residual;
         this.residualRuns = residual.IsEmpty ? null : residualRuns ?? throw new ArgumentNullException(nameof(residualRuns));
         if (pool is { Threads: > 1 }) this.pool = pool;
-        threadScratch = WorkerPool.PerThread(this.pool, () => new AlignedFloats(conv.ScratchLength));
+        threadScratch = new ThreadScratch(this.pool?.Threads ?? 1, conv.ScratchLength);
         if (this.pool is not null && conv.ChannelBlocks > 1) sharedInput = new AlignedFloats(conv.SharedInputLength);
     }
 
@@ -92,7 +92,7 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
             runResidual = r + residual.Offset;
             if (pool is null)
             {
-                float* scratch = threadScratch[0].Pointer;
+                float* scratch = threadScratch.For(0);
                 for (int t = 0; t < Conv.TileCount; t++) RunTile(t, x + X.Offset, y + Y.Offset, scratch, null);
                 return;
             }
@@ -111,8 +111,8 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
 
     public void Execute(int task, int thread)
     {
-        if (transformingInput) Conv.RunInputTask(task, runX, sharedInput!.Pointer, threadScratch[thread].Pointer);
-        else RunTile(task, runX, runY, threadScratch[thread].Pointer, sharedInput is null ? null : sharedInput.Pointer);
+        if (transformingInput) Conv.RunInputTask(task, runX, sharedInput!.Pointer, threadScratch.For(thread));
+        else RunTile(task, runX, runY, threadScratch.For(thread), sharedInput is null ? null : sharedInput.Pointer);
     }
 
     private void RunTile(int tile, float* x, float* y, float* scratch, float* shared) =>
