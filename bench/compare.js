@@ -178,26 +178,43 @@ function benchModel(o, spec, index, engines, tmp) {
   return row;
 }
 
-/** ResNet-18 at 2 threads beside the 1-thread numbers of the table (measured just before). */
+/**
+ * ResNet-18 at 1 and 2 threads. Each round times each engine at both counts back to back (engine and thread order
+ * rotating), so every speed-up divides two timings taken moments apart; the row keeps each count's median round and
+ * the median of the rounds' speed-ups. Taking the 1-thread time from the table instead (measured minutes earlier) let
+ * the host's phases decide it: ResNet-18 ran 13.8 ms on one thread at one moment of 2026-12-05 and 18.9 at another.
+ */
 function benchThreads(o, engines, rows) {
   const base = rows.find((r) => r.name === THREADS_MODEL && r.cnnrt);
   if (!base) return null;
   const model = path.join(ROOT, base.model);
   const common = ['--runs', String(base.runs), '--warmup', String(base.warmup), '--warmup-seconds', String(o.warmupSeconds), '--json'];
-  // As many rounds as the 1-thread rows had, each engine's median round kept.
-  const cnnrt2 = medianBy(Array.from({ length: o.rounds }, () =>
-    cnnrtJson(engines.jit, ['bench', model, '--threads', '2', ...common], 'cnnrt bench --threads 2')), (x) => x.median_ms);
-  const ort2 = medianBy(Array.from({ length: o.rounds }, () =>
-    ortJson([model, '--threads', '2', ...common], 'ort bench --threads 2')), (x) => x.median_ms);
+  const time = {
+    cnnrt: (t) => cnnrtJson(engines.jit, ['bench', model, '--threads', String(t), ...common], `cnnrt bench --threads ${t}`).median_ms,
+    ort: (t) => ortJson([model, '--threads', String(t), ...common], `ort bench --threads ${t}`).median_ms,
+  };
+  const rounds = [];
+  for (let r = 0; r < o.rounds; r++) {
+    const round = {};
+    const engineOrder = r % 2 === 0 ? ['cnnrt', 'ort'] : ['ort', 'cnnrt'];
+    const threadOrder = (r >> 1) % 2 === 0 ? [1, 2] : [2, 1];
+    for (const engine of engineOrder) for (const t of threadOrder) round[`${engine}_${t}`] = time[engine](t);
+    rounds.push(round);
+  }
+  const median = (f) => medianBy(rounds.map(f), (x) => x);
+  const speedups = (engine) => rounds.map((x) => x[`${engine}_1`] / x[`${engine}_2`]);
   return {
     model: THREADS_MODEL,
     runs: base.runs,
-    cnnrt_1_ms: base.cnnrt.median_ms,
-    cnnrt_2_ms: cnnrt2.median_ms,
-    cnnrt_speedup: base.cnnrt.median_ms / cnnrt2.median_ms,
-    ort_1_ms: base.ort.median_ms,
-    ort_2_ms: ort2.median_ms,
-    ort_speedup: base.ort.median_ms / ort2.median_ms,
+    rounds: rounds.length,
+    cnnrt_1_ms: median((x) => x.cnnrt_1),
+    cnnrt_2_ms: median((x) => x.cnnrt_2),
+    cnnrt_speedup: medianBy(speedups('cnnrt'), (x) => x),
+    cnnrt_round_speedups: speedups('cnnrt'),
+    ort_1_ms: median((x) => x.ort_1),
+    ort_2_ms: median((x) => x.ort_2),
+    ort_speedup: medianBy(speedups('ort'), (x) => x),
+    ort_round_speedups: speedups('ort'),
   };
 }
 
@@ -253,7 +270,7 @@ function main() {
   let threads = null;
   try {
     threads = benchThreads(o, engines, rows);
-    if (threads) console.log(`== ${THREADS_MODEL} at 2 threads: cnnrt ${threads.cnnrt_2_ms.toFixed(2)} ms (x${threads.cnnrt_speedup.toFixed(2)}), ORT ${threads.ort_2_ms.toFixed(2)} ms (x${threads.ort_speedup.toFixed(2)})`);
+    if (threads) console.log(`== ${THREADS_MODEL} at 1 and 2 threads: cnnrt ${threads.cnnrt_1_ms.toFixed(2)} / ${threads.cnnrt_2_ms.toFixed(2)} ms (x${threads.cnnrt_speedup.toFixed(2)}), ORT ${threads.ort_1_ms.toFixed(2)} / ${threads.ort_2_ms.toFixed(2)} ms (x${threads.ort_speedup.toFixed(2)})`);
   } catch (e) {
     failures.push({ model: `${THREADS_MODEL} (2 threads)`, error: e.message });
   }

@@ -66,8 +66,13 @@ function renderMarkdown(r) {
   if (r.threads) {
     const t = r.threads;
     lines.push('');
-    lines.push(`**Threads (${t.model}, ${t.runs} runs):** cnnrt ${ms(t.cnnrt_1_ms)} ms at 1 thread, ${ms(t.cnnrt_2_ms)} ms at 2 ` +
-      `(speedup ${t.cnnrt_speedup.toFixed(2)}×); ONNX Runtime ${ms(t.ort_1_ms)} ms at 1, ${ms(t.ort_2_ms)} ms at 2 (speedup ${t.ort_speedup.toFixed(2)}×).`);
+    lines.push(`**Threads (${t.model}, ${t.runs} runs, ${t.rounds} rounds each timing both counts back to back):** cnnrt ` +
+      `${ms(t.cnnrt_1_ms)} ms at 1 thread, ${ms(t.cnnrt_2_ms)} ms at 2 (speedup ${t.cnnrt_speedup.toFixed(2)}×, median of the rounds'); ` +
+      `ONNX Runtime ${ms(t.ort_1_ms)} ms at 1, ${ms(t.ort_2_ms)} ms at 2 (speedup ${t.ort_speedup.toFixed(2)}×).`);
+    if (t.rounds > 1) {
+      lines.push(`Speedup per round: cnnrt ${t.cnnrt_round_speedups.map((v) => fixed(v, 2)).join(' · ')}; ` +
+        `ONNX Runtime ${t.ort_round_speedups.map((v) => fixed(v, 2)).join(' · ')}.`);
+    }
   }
   if (anyAot) {
     lines.push('', '## NativeAOT vs JIT', '');
