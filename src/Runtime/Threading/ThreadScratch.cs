@@ -9,15 +9,15 @@ namespace Cnnrt.Threading;
 /// another thread's scratch).
 /// </summary>
 /// <remarks>
-/// On the 2-core EPYC VM a thread ran its memory-bound work much slower while the other thread worked in a buffer
-/// that began where its own ended, with no line shared: two threads running the same Winograd tile blocks of ResNet-18's
-/// 56×56 layer on private inputs, outputs and scratch took 60 µs for the input transform and 27 for the output one on
-/// either thread alone; with the two scratch buffers adjacent (as consecutive allocations put them) one thread's took
-/// 97–105 and 48–52, 64 KB apart 64–76, 192 KB or more apart 61–66 and 27–29 (2026-12-05). The Winograd and GEMM
-/// convolution steps had allocated their threads' scratch one after the other; with it guarded, ResNet-18 on 2 threads
-/// ran 9.20 → 8.59 ms (min of 8 alternating `cnnrt bench` processes; medians 9.88 → 8.97), 1 thread unchanged. The
-/// guard costs address space only: its pages are never written, so they are never backed by memory. One thread needs
-/// no guard.
+/// On the 2-core EPYC VM, in the host's slow phases, a thread ran its memory-bound work much slower while the other
+/// thread worked in a buffer that began where its own ended, with no line shared: two threads running the same Winograd
+/// tile blocks of ResNet-18's 56×56 layer on private inputs, outputs and scratch took 60 µs for the input transform and
+/// 27 for the output one on either thread alone; with the two scratch buffers adjacent (as consecutive allocations put
+/// them) one thread's took 97–105 and 48–52, 64 KB apart 64–76, 192 KB or more apart 61–66 and 27–29 (2026-12-05). The
+/// Winograd and GEMM convolution steps had allocated their threads' scratch one after the other; with it guarded,
+/// ResNet-18 on 2 threads ran 9.20 → 8.59 ms (min of 8 alternating `cnnrt bench` processes; medians 9.88 → 8.97), one
+/// thread unchanged; in a fast phase (adjacent buffers then cost nothing) 7.46 → 7.48. The guard costs address space
+/// only: its pages are never written, so they are never backed by memory. One thread needs no guard.
 /// </remarks>
 public sealed unsafe class ThreadScratch
 {
