@@ -41,8 +41,8 @@ public sealed unsafe class ThreadScratch
         long rounded = (floats + AlignFloats - 1) / AlignFloats * AlignFloats;
         stride = threads == 1 ? rounded : rounded + GuardBytes / sizeof(float);
         long bytes = Math.Max(stride * threads, AlignFloats) * sizeof(float);
+        // Throws OutOfMemoryException itself when the request cannot be met.
         block = (float*)NativeMemory.AlignedAlloc((nuint)bytes, AlignFloats * sizeof(float));
-        if (block == null) throw new OutOfMemoryException($"per-thread scratch of {bytes} bytes");
         for (int t = 0; t < threads; t++) NativeMemory.Clear(For(t), (nuint)(floats * sizeof(float)));
         // The runtime sees only this object: tell it how much memory it keeps alive (the guards are not backed).
         pressure = rounded * threads * sizeof(float);
