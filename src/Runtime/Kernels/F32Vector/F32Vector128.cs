@@ -50,11 +50,52 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Transpose(ref float source, nint sourceStride, ref float destination, nint destinationStride)
     {
-        var r0 = Vector128.LoadUnsafe(ref source);
-        var r1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
-        var r2 = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
-        var r3 = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
-        Vector128<float> o0, o1, o2, o3;
+        Transpose(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride)),
+            Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride)),
+            Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride)), out var o0, out var o1, out var o2, out var o3);
+        Store(o0, o1, o2, o3, ref destination, destinationStride);
+    }
+
+    /// <summary>
+    /// The six columns of four 6-wide windows that start 4 floats apart in one row (window q = source[4q..4q+5], as
+    /// Winograd F(4,3) input tiles overlap): column j to destination + j·destinationStride, window q in lane q. Columns
+    /// 0–3 are the 4×4 transpose of source[0..15]; columns 4 and 5 are columns 0 and 1 moved down one lane with
+    /// source[16] and source[17] last — a lane shift each instead of the eight scalar copies they took (a sixth of a
+    /// 56×56 layer's input transform). Reads source[0..17] only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposeOverlappingWindows(ref float source, ref float destination, nint destinationStride)
+    {
+        Transpose(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 4)),
+            Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 8)), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 12)),
+            out var o0, out var o1, out var o2, out var o3);
+        Store(o0, o1, o2, o3, ref destination, destinationStride);
+        ShiftInLast(o0, Unsafe.Add(ref source, 16)).StoreUnsafe(ref Unsafe.Add(ref destination, 4 * destinationStride));
+        ShiftInLast(o1, Unsafe.Add(ref source, 17)).StoreUnsafe(ref Unsafe.Add(ref destination, 5 * destinationStride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector128<float> o0, Vector128<float> o1, Vector128<float> o2, Vector128<float> o3,
+        ref float destination, nint destinationStride)
+    {
+        o0.StoreUnsafe(ref destination);
+        o1.StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
+        o2.StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
+        o3.StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+    }
+
+    /// <summary>(v₁, v₂, v₃, last).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ShiftInLast(Vector128<float> v, float last) =>
+        Ssse3.IsSupported ? Ssse3.AlignRight(Vector128.Create(last).AsSByte(), v.AsSByte(), 4).AsSingle()
+        : AdvSimd.IsSupported ? AdvSimd.ExtractVector128(v, Vector128.Create(last), 1)
+        : Vector128.Create(v.GetElement(1), v.GetElement(2), v.GetElement(3), last);
+
+    /// <summary>Rows r0..r3 in, columns o0..o3 out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(Vector128<float> r0, Vector128<float> r1, Vector128<float> r2, Vector128<float> r3,
+        out Vector128<float> o0, out Vector128<float> o1, out Vector128<float> o2, out Vector128<float> o3)
+    {
         if (Sse.IsSupported)
         {
             // (r0₀ r1₀ r0₁ r1₁), (r0₂ r1₂ r0₃ r1₃), likewise r2/r3; then the 64-bit halves pair up.
@@ -85,10 +126,6 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
             o2 = Vector128.Create(r0.GetElement(2), r1.GetElement(2), r2.GetElement(2), r3.GetElement(2));
             o3 = Vector128.Create(r0.GetElement(3), r1.GetElement(3), r2.GetElement(3), r3.GetElement(3));
         }
-        o0.StoreUnsafe(ref destination);
-        o1.StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
-        o2.StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
-        o3.StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

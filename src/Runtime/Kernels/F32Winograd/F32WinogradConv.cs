@@ -55,6 +55,7 @@ public sealed unsafe class F32WinogradConv
     // Where that window starts in a thread's scratch, from the gather buffer: past gather, column pass and output tile.
     private int WindowOffset => (Points + 24 + 16) * lanes;
     private const int PointSkew = 16;
+    private const int WindowOverread = 12;
     private readonly AlignedFloats packedU, packedBias;
     private readonly PinnedOffsets rowOffsets;
 
@@ -109,7 +110,9 @@ public sealed unsafe class F32WinogradConv
         int tilesHigh = (outHeight + 3) / 4;
         int windowTileRows = Math.Min(tilesHigh, (BlockTiles + tilesWide - 2) / tilesWide + 1);
         windowWidth = tilesWide * 4 + 2;
-        ScratchLength = (int)(Points * (vPointStride + mPointStride)) + WindowOffset + (windowTileRows * 4 + 2) * windowWidth;
+        // The window and the 12 floats past its last row that GatherFour reads for a tile row's last tiles.
+        ScratchLength = (int)(Points * (vPointStride + mPointStride)) + WindowOffset + (windowTileRows * 4 + 2) * windowWidth
+            + WindowOverread;
 
         // U_ξ at [ξ][panel][c][r]: row r of the panel's MR output channels, zero past the last.
         packedU = new AlignedFloats((long)Points * mPadded * channels);
@@ -348,14 +351,18 @@ public sealed unsafe class F32WinogradConv
             int ty = ty0, tx = t0 % tilesWide;
             for (int g = 0; g < columns; g += lanes)
             {
-                // Lanes past the block's last tile keep what they held: their columns of V are never stored.
+                // Four lanes at a time wherever four fit the vector, also where fewer tiles are left in the tile row
+                // or the block: the lanes past them get the window's next columns (or its padding), and the next
+                // tiles overwrite them or, past the block's last tile, nothing reads their columns of M. At 28×28
+                // (7 tiles a row) one tile gathered alone in 4 had been 3 in 7.
                 for (int l = 0; l < lanes && g + l < count;)
                 {
                     float* from = window + (nint)(ty - ty0) * 4 * windowWidth + tx * 4;
-                    if (l + 4 <= lanes && g + l + 4 <= count && tx + 4 <= tilesWide)
+                    if (l + 4 <= lanes)
                     {
                         GatherFour(from, gather + l);
-                        (l, tx) = (l + 4, tx + 4);
+                        int gathered = Math.Min(Math.Min(4, count - g - l), tilesWide - tx);
+                        (l, tx) = (l + gathered, tx + gathered);
                     }
                     else
                     {
@@ -385,7 +392,8 @@ public sealed unsafe class F32WinogradConv
     /// <summary>
     /// <see cref="Gather"/> for four tiles side by side in one tile row, into lanes 0–3 of <paramref name="to"/>: per
     /// window row, their first four columns are one 4×4 transpose of the row's 16 floats (tile q's columns 4q..4q+3),
-    /// the last two of each tile are copied. The scalar gather, 72 loads and stores a tile, was half of a 56×56 layer's
+    /// the last two of each tile the first two moved down a lane (<see cref="F32Vector.F32Vector128.TransposeOverlappingWindows"/>;
+    /// copied one float at a time they were 23 of a 56×56 layer's 148 µs of input transform). The scalar gather, 72 loads and stores a tile, was half of a 56×56 layer's
     /// input transform (ResNet-18: 130 of 250 µs, in-process with the gather skipped), and the scalar scatter of the
     /// outputs a third to a half of its output transform. Both four tiles at a time (this and <see cref="ScatterFour"/>),
     /// in-process A/B, min of 8 medians: ResNet-18 15.07 → 14.36 ms on one thread (56×56 layers 14–17% faster) and
@@ -396,12 +404,7 @@ public sealed unsafe class F32WinogradConv
     {
         nint n = lanes;
         for (int r = 0; r < 6; r++, from += windowWidth, to += 6 * n)
-        {
-            F32Vector.F32Vector128.Transpose(ref *from, 4, ref *to, n);
-            float* four = to + 4 * n, five = to + 5 * n;
-            four[0] = from[4]; four[1] = from[8]; four[2] = from[12]; four[3] = from[16];
-            five[0] = from[5]; five[1] = from[9]; five[2] = from[13]; five[3] = from[17];
-        }
+            F32Vector.F32Vector128.TransposeOverlappingWindows(ref *from, ref *to, n);
     }
 
     /// <summary>

@@ -58,6 +58,22 @@ public class VectorOpsTests
     }
 
     [Fact]
+    public void TransposeOverlappingWindowsGathersSixColumnsOfFourWindowsFourApart()
+    {
+        // Window q is source[4q..4q+5]; past source[17] lies NaN, which no output may contain.
+        var source = Enumerable.Range(0, 24).Select(i => i < 18 ? i + 0.5f : float.NaN).ToArray();
+        const int stride = 7;
+        var destination = new float[6 * stride];
+        Array.Fill(destination, float.NaN);
+        F32Vector128.TransposeOverlappingWindows(ref source[0], ref destination[0], stride);
+        for (int j = 0; j < 6; j++)
+        {
+            for (int q = 0; q < 4; q++) Assert.Equal(source[4 * q + j], destination[j * stride + q]);
+            for (int q = 4; q < stride; q++) Assert.True(float.IsNaN(destination[j * stride + q]), $"lane {q} of column {j} written");
+        }
+    }
+
+    [Fact]
     public void Pow2CoversTheNormalExponents()
     {
         Check<F32Vector128, Vector128<float>>();
