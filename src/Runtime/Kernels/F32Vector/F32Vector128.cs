@@ -56,6 +56,21 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
         Store(o0, o1, o2, o3, ref destination, destinationStride);
     }
 
+    /// <summary><see cref="Transpose(ref float, nint, ref float, nint)"/> storing only the first
+    /// <paramref name="columns"/> (1–4) of the four transposed vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposeFirstColumns(ref float source, nint sourceStride, ref float destination, nint destinationStride,
+        int columns)
+    {
+        Transpose(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride)),
+            Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride)),
+            Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride)), out var o0, out var o1, out var o2, out var o3);
+        o0.StoreUnsafe(ref destination);
+        if (columns > 1) o1.StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
+        if (columns > 2) o2.StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
+        if (columns > 3) o3.StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+    }
+
     /// <summary>
     /// The six columns of four 6-wide windows that start 4 floats apart in one row (window q = source[4q..4q+5], as
     /// Winograd F(4,3) input tiles overlap): column j to destination + j·destinationStride, window q in lane q. Columns

@@ -280,11 +280,15 @@ public sealed unsafe class F32WinogradConv
                 outputTransform(mBlock + (nint)m * ld + g, mPointStride, columnPass, packedBias.Pointer[m], alpha, beta, outTile);
                 for (int l = 0; l < lanes && g + l < count;)
                 {
-                    // Four tiles side by side and inside the plane: four 4×4 transposes, a row of 16 outputs each.
-                    if (l + 4 <= lanes && g + l + 4 <= count && tx + 4 <= tilesWide && ty * 4 + 4 <= outHeight && tx * 4 + 16 <= outWidth)
+                    // Two to four tiles side by side and inside the plane: four 4×4 transposes, a row of 8–16 outputs
+                    // each. Up to four, not only four: 14×14 and 13×13 planes (4 tiles a row, the last cut at the
+                    // edge) had scattered every tile alone, and 28×28 three of its 7 a row.
+                    int side = ty * 4 + 4 <= outHeight && l + 4 <= lanes
+                        ? Math.Min(Math.Min(4, count - g - l), Math.Min(tilesWide - tx, outWidth / 4 - tx)) : 0;
+                    if (side > 1)
                     {
-                        ScatterFour(outTile + l, ty * 4, tx * 4, plane);
-                        (l, tx) = (l + 4, tx + 4);
+                        ScatterFour(outTile + l, ty * 4, tx * 4, plane, side);
+                        (l, tx) = (l + side, tx + side);
                     }
                     else
                     {
@@ -408,16 +412,17 @@ public sealed unsafe class F32WinogradConv
     }
 
     /// <summary>
-    /// <see cref="Scatter"/> for lanes 0–3 of <paramref name="from"/>, four tiles side by side whose outputs all lie in
-    /// the plane: each of the 4 output rows is a 4×4 transpose (value j of tile q to column 4q + j).
+    /// <see cref="Scatter"/> for lanes 0 to <paramref name="tiles"/> − 1 (2 to 4 tiles) of <paramref name="from"/>, tiles
+    /// side by side whose outputs all lie in the plane: each of the 4 output rows is a 4×4 transpose (value j of tile q
+    /// to column 4q + j), of which the first <paramref name="tiles"/> vectors are stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ScatterFour(float* from, int oy, int ox, float* plane)
+    private void ScatterFour(float* from, int oy, int ox, float* plane, int tiles)
     {
         nint n = lanes;
         float* to = plane + (nint)oy * outWidth + ox;
         for (int i = 0; i < 4; i++, to += outWidth, from += 4 * n)
-            F32Vector.F32Vector128.Transpose(ref *from, n, ref *to, 4);
+            F32Vector.F32Vector128.TransposeFirstColumns(ref *from, n, ref *to, 4, tiles);
     }
 
     /// <summary>Writes lane 0 of a transformed tile to the output plane at (<paramref name="oy"/>, <paramref name="ox"/>),

@@ -57,6 +57,27 @@ public class VectorOpsTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void TransposeFirstColumnsStoresOnlyThoseColumns(int columns)
+    {
+        const int sourceStride = 5, destinationStride = 6;
+        var source = Enumerable.Range(0, 4 * sourceStride).Select(i => i + 0.25f).ToArray();
+        var destination = new float[4 * destinationStride];
+        Array.Fill(destination, float.NaN);
+        F32Vector128.TransposeFirstColumns(ref source[0], sourceStride, ref destination[0], destinationStride, columns);
+        for (int j = 0; j < 4; j++)
+        for (int i = 0; i < destinationStride; i++)
+        {
+            float value = destination[j * destinationStride + i];
+            if (j < columns && i < 4) Assert.Equal(source[i * sourceStride + j], value);
+            else Assert.True(float.IsNaN(value), $"lane {i} of vector {j} written");
+        }
+    }
+
     [Fact]
     public void TransposeOverlappingWindowsGathersSixColumnsOfFourWindowsFourApart()
     {
