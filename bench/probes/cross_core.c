@@ -1,6 +1,7 @@
-// What two cores pay to write memory near, or after, each other: the effect that decides cnnrt's 2-thread speed-up
-// on the 2-vCPU EPYC VM (bench/README.md, "Fourth session"). Two threads, pinned to CPUs 0 and 1, each time its own
-// loop; nothing is shared between them but the buffer.
+// What two cores pay to write memory near, or after, each other. Written while looking for what limits cnnrt's
+// 2-thread speed-up on the 2-vCPU EPYC VM; a layout that spares ResNet-18's layer-1 convolutions these costs did not
+// change the model's 2-thread time (bench/README.md, "Fourth session"), so it measures the machine, not that limit.
+// Two threads, pinned to CPUs 0 and 1, each time its own loop; nothing is shared between them but the buffer.
 //
 //   cc -O3 -march=native -pthread -o /tmp/cross_core bench/probes/cross_core.c && /tmp/cross_core
 //
