@@ -357,8 +357,8 @@ public sealed unsafe class F32WinogradConv
             {
                 // Four lanes at a time wherever four fit the vector, also where fewer tiles are left in the tile row
                 // or the block: the lanes past them get the window's next columns (or its padding), and the next
-                // tiles overwrite them or, past the block's last tile, nothing reads their columns of M. At 28×28
-                // (7 tiles a row) one tile gathered alone in 4 had been 3 in 7.
+                // tiles overwrite them or, past the block's last tile, nothing reads their columns of M. (Gathered
+                // one at a time before: a tile row's last tiles, 3 of the 7 at 28×28.)
                 for (int l = 0; l < lanes && g + l < count;)
                 {
                     float* from = window + (nint)(ty - ty0) * 4 * windowWidth + tx * 4;
@@ -396,8 +396,9 @@ public sealed unsafe class F32WinogradConv
     /// <summary>
     /// <see cref="Gather"/> for four tiles side by side in one tile row, into lanes 0–3 of <paramref name="to"/>: per
     /// window row, their first four columns are one 4×4 transpose of the row's 16 floats (tile q's columns 4q..4q+3),
-    /// the last two of each tile the first two moved down a lane (<see cref="F32Vector.F32Vector128.TransposeOverlappingWindows"/>;
-    /// copied one float at a time they were 23 of a 56×56 layer's 148 µs of input transform). The scalar gather, 72 loads and stores a tile, was half of a 56×56 layer's
+    /// the last two of each tile the first two moved down a lane (<see
+    /// cref="F32Vector.F32Vector128.TransposeOverlappingWindows"/>; copied one float at a time they were 23 of a 56×56
+    /// layer's 148 µs of input transform). The scalar gather, 72 loads and stores a tile, was half of a 56×56 layer's
     /// input transform (ResNet-18: 130 of 250 µs, in-process with the gather skipped), and the scalar scatter of the
     /// outputs a third to a half of its output transform. Both four tiles at a time (this and <see cref="ScatterFour"/>),
     /// in-process A/B, min of 8 medians: ResNet-18 15.07 → 14.36 ms on one thread (56×56 layers 14–17% faster) and
