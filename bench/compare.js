@@ -201,20 +201,21 @@ function benchThreads(o, engines, rows) {
     for (const engine of engineOrder) for (const t of threadOrder) round[`${engine}_${t}`] = time[engine](t);
     rounds.push(round);
   }
-  const median = (f) => medianBy(rounds.map(f), (x) => x);
-  const speedups = (engine) => rounds.map((x) => x[`${engine}_1`] / x[`${engine}_2`]);
+  const median = (values) => medianBy(values, (x) => x);
+  const cnnrtSpeedups = rounds.map((x) => x.cnnrt_1 / x.cnnrt_2);
+  const ortSpeedups = rounds.map((x) => x.ort_1 / x.ort_2);
   return {
     model: THREADS_MODEL,
     runs: base.runs,
     rounds: rounds.length,
-    cnnrt_1_ms: median((x) => x.cnnrt_1),
-    cnnrt_2_ms: median((x) => x.cnnrt_2),
-    cnnrt_speedup: medianBy(speedups('cnnrt'), (x) => x),
-    cnnrt_round_speedups: speedups('cnnrt'),
-    ort_1_ms: median((x) => x.ort_1),
-    ort_2_ms: median((x) => x.ort_2),
-    ort_speedup: medianBy(speedups('ort'), (x) => x),
-    ort_round_speedups: speedups('ort'),
+    cnnrt_1_ms: median(rounds.map((x) => x.cnnrt_1)),
+    cnnrt_2_ms: median(rounds.map((x) => x.cnnrt_2)),
+    cnnrt_speedup: median(cnnrtSpeedups),
+    cnnrt_round_speedups: cnnrtSpeedups,
+    ort_1_ms: median(rounds.map((x) => x.ort_1)),
+    ort_2_ms: median(rounds.map((x) => x.ort_2)),
+    ort_speedup: median(ortSpeedups),
+    ort_round_speedups: ortSpeedups,
   };
 }
 

@@ -48,13 +48,8 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Transpose(ref float source, nint sourceStride, ref float destination, nint destinationStride)
-    {
-        Transpose(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride)),
-            Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride)),
-            Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride)), out var o0, out var o1, out var o2, out var o3);
-        Store(o0, o1, o2, o3, ref destination, destinationStride);
-    }
+    public static void Transpose(ref float source, nint sourceStride, ref float destination, nint destinationStride) =>
+        TransposeFirstColumns(ref source, sourceStride, ref destination, destinationStride, 4);
 
     /// <summary><see cref="Transpose(ref float, nint, ref float, nint)"/> storing only the first
     /// <paramref name="columns"/> (1–4) of the four transposed vectors.</summary>
@@ -65,10 +60,7 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
         Transpose(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride)),
             Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride)),
             Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride)), out var o0, out var o1, out var o2, out var o3);
-        o0.StoreUnsafe(ref destination);
-        if (columns > 1) o1.StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
-        if (columns > 2) o2.StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
-        if (columns > 3) o3.StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+        Store(o0, o1, o2, o3, ref destination, destinationStride, columns);
     }
 
     /// <summary>
@@ -84,19 +76,21 @@ public readonly struct F32Vector128 : IF32Vector<Vector128<float>>
         Transpose(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 4)),
             Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 8)), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, 12)),
             out var o0, out var o1, out var o2, out var o3);
-        Store(o0, o1, o2, o3, ref destination, destinationStride);
+        Store(o0, o1, o2, o3, ref destination, destinationStride, 4);
         ShiftInLast(o0, Unsafe.Add(ref source, 16)).StoreUnsafe(ref Unsafe.Add(ref destination, 4 * destinationStride));
         ShiftInLast(o1, Unsafe.Add(ref source, 17)).StoreUnsafe(ref Unsafe.Add(ref destination, 5 * destinationStride));
     }
 
+    /// <summary>The first <paramref name="columns"/> of o0..o3, <paramref name="destinationStride"/> apart (a constant 4
+    /// folds the tests away where this is inlined).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vector128<float> o0, Vector128<float> o1, Vector128<float> o2, Vector128<float> o3,
-        ref float destination, nint destinationStride)
+        ref float destination, nint destinationStride, int columns)
     {
         o0.StoreUnsafe(ref destination);
-        o1.StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
-        o2.StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
-        o3.StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+        if (columns > 1) o1.StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
+        if (columns > 2) o2.StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
+        if (columns > 3) o3.StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
     }
 
     /// <summary>(v₁, v₂, v₃, last).</summary>
