@@ -78,12 +78,13 @@ public sealed class RunAndBenchCommandTests
         var (_, model) = TypicalCnn();
         using var doc = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--runs", "1000", "--warmup", "20", "--json"));
         var root = doc.RootElement;
-        foreach (var key in new[] { "median_ms", "p90_ms", "p99_ms", "min_ms", "allocated_bytes_per_run", "arena_bytes", "isa" })
+        foreach (var key in new[] { "median_ms", "p90_ms", "p99_ms", "min_ms", "allocated_bytes_per_run", "arena_bytes", "scratch_bytes", "isa" })
             Assert.True(root.TryGetProperty(key, out _), $"bench JSON lacks '{key}'");
         Assert.Equal(0.0, root.GetProperty("allocated_bytes_per_run").GetDouble());
         Assert.True(root.GetProperty("min_ms").GetDouble() <= root.GetProperty("median_ms").GetDouble());
         Assert.True(root.GetProperty("median_ms").GetDouble() <= root.GetProperty("p99_ms").GetDouble());
         Assert.True(root.GetProperty("arena_bytes").GetInt64() > 0);
+        Assert.True(root.GetProperty("scratch_bytes").GetInt64() > 0);
     }
 
     [Theory]

@@ -93,6 +93,7 @@ internal static class BenchCommand
             w.WriteNumber("allocated_bytes_per_run", perRun);
             w.WriteNumber("arena_bytes", session.Plan.ArenaBytes);
             w.WriteNumber("intermediate_bytes", session.Plan.IntermediateBytes);
+            w.WriteNumber("scratch_bytes", session.Plan.ScratchBytes);
             w.WriteString("isa", CpuFeatures.Name(session.Plan.Isa));
             w.WriteString("runtime", System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "nativeaot");
             if (profiler is not null)
@@ -120,7 +121,8 @@ internal static class BenchCommand
             Console.WriteLine($"runs: {runs} (after {warmed} warm-up), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
             Console.WriteLine($"latency ms: median {median:F4}  p90 {Pct(0.90):F4}  p99 {Pct(0.99):F4}  min {times[0]:F4}");
             Console.WriteLine($"allocated bytes per run: {perRun:F1}");
-            Console.WriteLine($"arena: {session.Plan.ArenaBytes} bytes (all intermediate tensors: {session.Plan.IntermediateBytes} bytes)");
+            Console.WriteLine($"arena: {session.Plan.ArenaBytes} bytes (all intermediate tensors: {session.Plan.IntermediateBytes} bytes); " +
+                              $"scratch: {session.Plan.ScratchBytes} bytes (shared by the steps, all threads)");
             if (profiler is not null) WriteLayerTable(layers!, profiler, top);
         }
         return 0;

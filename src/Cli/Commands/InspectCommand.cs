@@ -56,7 +56,8 @@ internal static class InspectCommand
         foreach (var row in table)
             Console.WriteLine(string.Join("  ", row.Select((cell, c) => c is 0 or 8 or 9 ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))).TrimEnd());
         Console.WriteLine($"total: {rows.Count} layers, {parameters:N0} parameters, {macs:N0} MACs");
-        Console.WriteLine($"arena: {plan.ArenaBytes:N0} bytes (all intermediate tensors: {plan.IntermediateBytes:N0} bytes)");
+        Console.WriteLine($"arena: {plan.ArenaBytes:N0} bytes (all intermediate tensors: {plan.IntermediateBytes:N0} bytes); " +
+                          $"scratch: {plan.ScratchBytes:N0} bytes (shared by the steps, all threads)");
         Console.WriteLine($"values stored channel-blocked: {plan.ChannelBlockedValues.Count} " +
                           $"({CpuFeatures.Name(plan.Isa)}: {ChannelBlockedLayout.Lanes(plan.Isa)} channels per block; NCHW elsewhere)");
     }
@@ -102,6 +103,7 @@ internal static class InspectCommand
         w.WriteNumber("total_macs", macs);
         w.WriteNumber("arena_bytes", plan.ArenaBytes);
         w.WriteNumber("intermediate_bytes", plan.IntermediateBytes);
+        w.WriteNumber("scratch_bytes", plan.ScratchBytes);
         w.WriteStartArray("channel_blocked_values");
         foreach (var v in plan.ChannelBlockedValues.Order(StringComparer.Ordinal)) w.WriteStringValue(v);
         w.WriteEndArray();

@@ -26,6 +26,9 @@ public sealed class StepContext
     public Kernels.KernelIsa Isa { get; init; } = Kernels.KernelIsa.Reference;
     /// <summary>The session's worker pool for steps that split into tiles; null runs single-threaded.</summary>
     public Threading.WorkerPool? Pool { get; init; }
+    /// <summary>The plan's per-thread scratch, which steps that need scratch reserve their share of; null gives each
+    /// such step a block of its own.</summary>
+    public Threading.ScratchSpace? Scratch { get; init; }
     /// <summary>Set when the planner fused the residual Add after this layer (and the activation after that) into it;
     /// only operators that <see cref="Planning.ResidualFusion"/> picks (Conv) receive one.</summary>
     public ResidualAdd? Residual { get; init; }

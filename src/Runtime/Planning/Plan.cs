@@ -8,13 +8,14 @@ namespace Cnnrt.Planning;
 /// </summary>
 public sealed class Plan
 {
-    internal Plan(Step[] steps, float[] arena, ValueInfo[] inputInfos, Slot[] inputSlots, ValueInfo[] outputInfos,
+    internal Plan(Step[] steps, float[] arena, Threading.ScratchSpace scratch, ValueInfo[] inputInfos, Slot[] inputSlots, ValueInfo[] outputInfos,
         Slot[] outputSlots, PlannedLayer[] layers, long intermediateBytes, Kernels.KernelIsa isa, IReadOnlySet<string> channelBlocked)
     {
         ChannelBlockedValues = channelBlocked;
         Isa = isa;
         Steps = steps;
         Arena = arena;
+        Scratch = scratch;
         InputInfos = inputInfos;
         InputSlots = inputSlots;
         OutputInfos = outputInfos;
@@ -34,6 +35,10 @@ public sealed class Plan
 
     /// <summary>Bytes of the one arena (all intermediate tensors, overlapped by lifetime).</summary>
     public long ArenaBytes => Arena.LongLength * sizeof(float);
+    /// <summary>The per-thread scratch the steps share (see <see cref="Threading.ScratchSpace"/>).</summary>
+    internal Threading.ScratchSpace Scratch { get; }
+    /// <summary>Bytes of per-thread scratch the plan's steps share, all threads together.</summary>
+    public long ScratchBytes => Scratch.Bytes;
     /// <summary>Bytes all intermediate tensors would take without sharing memory.</summary>
     public long IntermediateBytes { get; }
 

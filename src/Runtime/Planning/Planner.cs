@@ -216,6 +216,7 @@ public static class Planner
         }
 
         var steps = new Step[layers.Count];
+        var scratch = new Threading.ScratchSpace();
         for (int k = 0; k < layers.Count; k++)
         {
             var layer = layers[k];
@@ -236,7 +237,7 @@ public static class Planner
                     outSlots[j] = pooledInto is { } fold ? SlotOf(fold.Output, "pooled output") : SlotOf(node.Outputs[j], "output");
             steps[k] = layer.Operator.CreateStep(new StepContext
             {
-                InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool,
+                InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool, Scratch = scratch,
                 Residual = residuals.TryGetValue(k, out var residual) ? new ResidualAdd(SlotOf(residual.Residual, "residual"), residual.Activation) : null,
                 MaxPool = pooledInto?.Window,
                 InputLanes = Array.ConvertAll(node.Inputs, i => blocked.Contains(i) ? lanes : 0),
@@ -256,6 +257,7 @@ public static class Planner
             outputInfos[i] = info;
             outputSlots[i] = SlotOf(g.Outputs[i].Name, "graph output");
         }
-        return new Plan(steps, arena, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate, isa, blocked);
+        scratch.Allocate();
+        return new Plan(steps, arena, scratch, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate, isa, blocked);
     }
 }

@@ -6,7 +6,8 @@ namespace Cnnrt.Threading;
 /// Zeroed scratch floats for each thread that runs a step's tasks, each thread's region 64-byte aligned and followed by
 /// <see cref="GuardBytes"/> of address space that nothing touches, so no two threads' regions lie near each other
 /// (nor the first thread's and the end of what the allocator put before this block, which has its own guard if it is
-/// another thread's scratch).
+/// another thread's scratch). Either a block of its own, or a step's view of its plan's <see cref="ScratchSpace"/>,
+/// which every step of the plan shares (<see cref="ScratchSpace.Reserve"/>).
 /// </summary>
 /// <remarks>
 /// On the 2-core EPYC VM, in the host's slow phases, a thread ran its memory-bound work much slower while the other
@@ -25,28 +26,38 @@ public sealed unsafe class ThreadScratch
     public const int GuardBytes = 1 << 20;
     private const int AlignFloats = 16;
 
-    private readonly float* block;
-    private readonly long stride;
+    // Set once: by the constructor for a block of its own, by the plan's ScratchSpace (before the first run) for a view.
+    private float* block;
+    private long stride;
     private readonly long pressure;
+    private readonly bool ownsBlock;
+    // A view keeps its space (and so the block) alive.
+    private readonly ScratchSpace? space;
 
     /// <param name="threads">Threads that run the step's tasks (the pool's, 1 without a pool); 0 allocates nothing.</param>
     /// <param name="floats">Floats each thread needs.</param>
     public ThreadScratch(int threads, long floats)
     {
-        if (threads < 0 || floats < 0 || floats > int.MaxValue)
-            throw CnnrtException.Limit($"per-thread scratch of {floats} floats for {threads} threads is out of range");
+        Check(threads, floats);
         Threads = threads;
         Length = (int)floats;
         if (threads == 0) return;
-        long rounded = (floats + AlignFloats - 1) / AlignFloats * AlignFloats;
-        stride = threads == 1 ? rounded : rounded + GuardBytes / sizeof(float);
-        long bytes = Math.Max(stride * threads, AlignFloats) * sizeof(float);
-        // Throws OutOfMemoryException itself when the request cannot be met.
-        block = (float*)NativeMemory.AlignedAlloc((nuint)bytes, AlignFloats * sizeof(float));
-        for (int t = 0; t < threads; t++) NativeMemory.Clear(For(t), (nuint)(floats * sizeof(float)));
+        long rounded = Round(floats);
+        stride = StrideFor(threads, rounded);
+        block = Allocate(threads, stride, floats);
+        ownsBlock = true;
         // The runtime sees only this object: tell it how much memory it keeps alive (the guards are not backed).
         pressure = rounded * threads * sizeof(float);
         if (pressure > 0) GC.AddMemoryPressure(pressure);
+    }
+
+    /// <summary>A view of <paramref name="space"/>, bound to its block by <see cref="ScratchSpace.Allocate"/>.</summary>
+    internal ThreadScratch(ScratchSpace space, int threads, long floats)
+    {
+        Check(threads, floats);
+        this.space = space;
+        Threads = threads;
+        Length = (int)floats;
     }
 
     public int Threads { get; }
@@ -56,9 +67,36 @@ public sealed unsafe class ThreadScratch
     /// <summary>Thread <paramref name="thread"/>'s region (the thread number <see cref="IParallelWork.Execute"/> gets).</summary>
     public float* For(int thread) => block + thread * stride;
 
+    internal void Bind(float* shared, long sharedStride)
+    {
+        block = shared;
+        stride = sharedStride;
+    }
+
+    internal static long Round(long floats) => (floats + AlignFloats - 1) / AlignFloats * AlignFloats;
+
+    internal static long StrideFor(int threads, long rounded) => threads == 1 ? rounded : rounded + GuardBytes / sizeof(float);
+
+    /// <summary>A zeroed, 64-byte-aligned block of <paramref name="threads"/> regions <paramref name="stride"/> floats
+    /// apart, of which the first <paramref name="floats"/> of each are cleared (the guards stay untouched).</summary>
+    internal static float* Allocate(int threads, long stride, long floats)
+    {
+        long bytes = Math.Max(stride * threads, AlignFloats) * sizeof(float);
+        // Throws OutOfMemoryException itself when the request cannot be met.
+        var p = (float*)NativeMemory.AlignedAlloc((nuint)bytes, AlignFloats * sizeof(float));
+        for (int t = 0; t < threads; t++) NativeMemory.Clear(p + t * stride, (nuint)(floats * sizeof(float)));
+        return p;
+    }
+
+    private static void Check(int threads, long floats)
+    {
+        if (threads < 0 || floats < 0 || floats > int.MaxValue)
+            throw CnnrtException.Limit($"per-thread scratch of {floats} floats for {threads} threads is out of range");
+    }
+
     ~ThreadScratch()
     {
-        if (block == null) return;
+        if (!ownsBlock || block == null) return;
         NativeMemory.AlignedFree(block);
         if (pressure > 0) GC.RemoveMemoryPressure(pressure);
     }

@@ -75,8 +75,9 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
     private readonly int outputLanes;
 
     /// <param name="outputLanes">Y (and the residual) channel-blocked in blocks of this many (0: NCHW).</param>
+    /// <param name="scratch">The plan's shared scratch to reserve the tiles' scratch from; null allocates it here.</param>
     public F32ConvGemmStep(IF32ConvLowering conv, Slot x, Slot y, WorkerPool? pool = null, Slot residual = default,
-        ResidualRuns? residualRuns = null, int outputLanes = 0)
+        ResidualRuns? residualRuns = null, int outputLanes = 0, ScratchSpace? scratch = null)
     {
         this.outputLanes = outputLanes;
         Conv = conv;
@@ -87,7 +88,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         outPlane = (nint)conv.Layout.OutHeight * conv.Layout.OutWidth;
         outImage = y.Length / conv.Layout.Batch;
         if (pool is { Threads: > 1 }) this.pool = pool;
-        threadScratch = new ThreadScratch(this.pool?.Threads ?? 1, conv.ScratchLength);
+        int threads = this.pool?.Threads ?? 1;
+        threadScratch = scratch?.Reserve(threads, conv.ScratchLength) ?? new ThreadScratch(threads, conv.ScratchLength);
         if (this.pool is not null && StagesPerThread(conv) is { } pixels)
         {
             stagedPixels = pixels;
@@ -122,7 +124,8 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
         int channels, int outChannels, int group, SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, ConvLoweringChoice choice = ConvLoweringChoice.Auto, int kBlock = 0,
         int scratchFloats = F32ConvGemm.DefaultScratchFloats, int channelBlocks = 1, WorkerPool? pool = null,
-        Slot residual = default, ResidualRuns? residualRuns = null, TileMaxPool? maxPool = null, int inputLanes = 0, int outputLanes = 0)
+        Slot residual = default, ResidualRuns? residualRuns = null, TileMaxPool? maxPool = null, int inputLanes = 0, int outputLanes = 0,
+        ScratchSpace? scratch = null)
     {
         // A blocked input is read in place whatever follows it: its tiles' offsets stay inside it.
         long readable = inputLanes > 0 ? long.MaxValue : x.Buffer.Length - (long)x.Offset;
@@ -144,7 +147,7 @@ public sealed unsafe class F32ConvGemmStep : Step, IParallelWork
                 conv is F32ConvGemm ? ConvLoweringChoice.ChannelMajor : ConvLoweringChoice.PixelMajor, kBlock, scratchFloats,
                 channelSplit, columnSplit, maxPool, inputLanes, outputLanes);
         }
-        return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns, outputLanes) { NodeName = nodeName, OpType = opType };
+        return new F32ConvGemmStep(conv, x, y, pool, residual, residualRuns, outputLanes, scratch) { NodeName = nodeName, OpType = opType };
     }
 
     /// <summary>

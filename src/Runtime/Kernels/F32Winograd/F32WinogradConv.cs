@@ -341,10 +341,20 @@ public sealed unsafe class F32WinogradConv
         int ty0 = t0 / tilesWide, windowRows = ((t0 + count - 1) / tilesWide - ty0 + 1) * 4 + 2;
         int firstRow = ty0 * 4 - padTop;
         float* window = gather + WindowOffset;
+        // The window's columns outside [padLeft, padLeft + inWidth), and the floats past its last row that a tile row's
+        // last gather reads, are the zero padding; the channels' rows below never write them. Cleared here, not once:
+        // the scratch is shared with the plan's other steps (ScratchSpace), which leave their own data in it.
+        int rightPad = windowWidth - padLeft - inWidth;
+        for (int r = 0; r < windowRows; r++)
+        {
+            float* row = window + (nint)r * windowWidth;
+            new Span<float>(row, padLeft).Clear();
+            new Span<float>(row + padLeft + inWidth, rightPad).Clear();
+        }
+        new Span<float>(window + (nint)windowRows * windowWidth, WindowOverread).Clear();
         for (int c = c0; c < c1; c++)
         {
             float* plane = x + ((nint)n * channels + c) * inHeight * inWidth;
-            // Columns outside [padLeft, padLeft + inWidth) are never written: they stay zero.
             for (int r = 0; r < windowRows; r++)
             {
                 float* row = window + (nint)r * windowWidth + padLeft;

@@ -33,8 +33,9 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     private readonly Slot residual;
     private readonly ResidualRuns? residualRuns;
 
+    /// <param name="scratch">The plan's shared scratch to reserve this step's from; null allocates it here.</param>
     public F32WinogradStep(F32WinogradConv conv, Slot x, Slot y, WorkerPool? pool = null, Slot residual = default,
-        ResidualRuns? residualRuns = null)
+        ResidualRuns? residualRuns = null, ScratchSpace? scratch = null)
     {
         Conv = conv;
         X = x;
@@ -42,7 +43,8 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
         this.residual = residual;
         this.residualRuns = residual.IsEmpty ? null : residualRuns ?? throw new ArgumentNullException(nameof(residualRuns));
         if (pool is { Threads: > 1 }) this.pool = pool;
-        threadScratch = new ThreadScratch(this.pool?.Threads ?? 1, conv.ScratchLength);
+        int threads = this.pool?.Threads ?? 1;
+        threadScratch = scratch?.Reserve(threads, conv.ScratchLength) ?? new ThreadScratch(threads, conv.ScratchLength);
         if (this.pool is not null && conv.ChannelBlocks > 1) sharedInput = new AlignedFloats(conv.SharedInputLength);
     }
 
@@ -59,12 +61,12 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     public static F32WinogradStep Create(WinogradKernel kernel, string nodeName, string opType, Slot x, Slot y, int batch,
         int channels, int outChannels, Reference.SpatialParams geometry, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         FusedActivation activation, WorkerPool? pool = null, int scratchFloats = F32WinogradConv.DefaultScratchFloats,
-        Slot residual = default, ResidualRuns? residualRuns = null)
+        Slot residual = default, ResidualRuns? residualRuns = null, ScratchSpace? scratch = null)
     {
         var conv = F32WinogradConv.For(kernel, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats);
         if (pool is { Threads: > 1 } && BestChannelBlocks(conv, pool.Threads) is > 1 and int blocks)
             conv = F32WinogradConv.For(kernel, batch, channels, outChannels, geometry, weights, bias, activation, scratchFloats, blocks);
-        return new F32WinogradStep(conv, x, y, pool, residual, residualRuns) { NodeName = nodeName, OpType = opType };
+        return new F32WinogradStep(conv, x, y, pool, residual, residualRuns, scratch) { NodeName = nodeName, OpType = opType };
     }
 
     /// <summary>The channel-block count (1 = no split) with the least estimated time on <paramref name="threads"/>.</summary>

@@ -142,13 +142,13 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
             && WinogradPolicy.KernelFor(geometry, group, x.Shape[1], w.Shape[0], context.Isa, WinogradPolicy.Mode) is { } winograd)
             return F32WinogradStep.Create(winograd, Node.Name, Node.OpType, context.Inputs[0], context.Outputs[0],
                 x.Shape[0], x.Shape[1], w.Shape[0], geometry, w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, context.Pool,
-                residual: residual, residualRuns: residualRuns);
+                residual: residual, residualRuns: residualRuns, scratch: context.Scratch);
         if (context.Isa != KernelIsa.Reference
             && F32ConvGemmStep.Handles(geometry, x.Shape[1], w.Shape[0], group, constantWeights))
             return F32ConvGemmStep.Create(F32GemmKernel.For(context.Isa, activation.Kind), Node.Name, Node.OpType,
                 context.Inputs[0], context.Outputs[0], x.Shape[0], x.Shape[1], w.Shape[0], group, geometry,
                 w.Constant!.Floats, b?.Constant!.Floats ?? [], activation, pool: context.Pool, residual: residual, residualRuns: residualRuns,
-                maxPool: maxPool, inputLanes: context.InputLanesOf(0), outputLanes: context.OutputLanes);
+                maxPool: maxPool, inputLanes: context.InputLanesOf(0), outputLanes: context.OutputLanes, scratch: context.Scratch);
         if (maxPool is not null || blocked)
             throw new InvalidOperationException($"{Where}: the planner fused a MaxPool or gave a channel-blocked value this Conv cannot take"); // planner invariant
         return WithResidual(new ConvStep
