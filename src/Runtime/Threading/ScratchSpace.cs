@@ -11,10 +11,10 @@ namespace Cnnrt.Threading;
 /// </summary>
 /// <remarks>
 /// Each step had a block of its own: ResNet-18 planned 10.6 MB of scratch on one thread and 23.7 MB on two (its
-/// arena, every intermediate tensor, is 2.4 MB); shared, 1.2 MB per thread. The steps' first touch of their scratch in
-/// a run then also stopped missing every cache: one process alternating a plan of each kind, outputs bit-identical,
-/// ResNet-18 2 threads 8.87 → 8.50 ms, 1 thread 13.57 → 13.35; on 2 threads MobileNetV2 3.66 → 3.56, SqueezeNet 1.1
-/// 2.83 → 2.70, EfficientNet-B0 6.36 → 6.17 (medians of 6–8 rounds of 60 runs, 2026-12-05).
+/// arena, every intermediate tensor, is 2.4 MB); shared, 1.2 MB per thread. Speed did not measurably change:
+/// alternating `cnnrt bench` processes of the old and new build, ResNet-18 on 2 threads, new/old 0.84–1.08 (median
+/// 0.98, 8 pairs, a slow phase) and 1 thread within ±3% (2026-12-05). (One process alternating a plan of each kind had
+/// shown 2 threads 8.87 → 8.50 ms, but such in-process comparisons favour one of the two sessions.)
 /// </remarks>
 public sealed unsafe class ScratchSpace
 {
