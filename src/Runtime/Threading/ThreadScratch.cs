@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 namespace Cnnrt.Threading;
 
 /// <summary>
-/// Zeroed scratch floats for each thread that runs a step's tasks, each thread's region 64-byte aligned and followed by
+/// Scratch floats for each thread that runs a step's tasks, each thread's region 64-byte aligned and followed by
 /// <see cref="GuardBytes"/> of address space that nothing touches, so no two threads' regions lie near each other
 /// (nor the first thread's and the end of what the allocator put before this block, which has its own guard if it is
-/// another thread's scratch). Either a block of its own, or a step's view of its plan's <see cref="ScratchSpace"/>,
-/// which every step of the plan shares (<see cref="ScratchSpace.Reserve"/>).
+/// another thread's scratch). Either a block of its own, zeroed when allocated, or a step's view of its plan's
+/// <see cref="ScratchSpace"/>, which every step of the plan shares (<see cref="ScratchSpace.Reserve"/>) and which holds
+/// whatever the step before left in it.
 /// </summary>
 /// <remarks>
 /// On the 2-core EPYC VM, in the host's slow phases, a thread ran its memory-bound work much slower while the other
