@@ -9,9 +9,10 @@ using Cnnrt.Threading;
 namespace Cnnrt.Tests.Threading;
 
 /// <summary>
-/// A plan's shared per-thread scratch: sized by its largest reservation, every view bound to the same regions, and the
-/// steps that share it write whatever they read of it, so what an earlier step left there (NaN here) never reaches an
-/// output: each convolution step gives bit for bit what it gives on scratch of its own.
+/// A plan's shared scratch: per-thread regions and one step-wide region, each sized by its largest reservation, every
+/// view bound to the same memory, and the steps that share it write whatever they read of it, so what an earlier step
+/// left there (NaN here) never reaches an output: each convolution step gives bit for bit what it gives on scratch of
+/// its own (the 14×14 Winograd case splits output channels on 2 and 3 threads, so it uses the step-wide region).
 /// </summary>
 public sealed unsafe class ScratchSpaceTests
 {
@@ -22,10 +23,19 @@ public sealed unsafe class ScratchSpaceTests
         var small = space.Reserve(2, 100);
         var large = space.Reserve(3, 5000);
         var single = space.Reserve(1, 17);
+        var stepWide = space.ReserveShared(300);
+        var stepWideLarger = space.ReserveShared(7001);
         space.Allocate();
         Assert.Equal(5000, space.FloatsPerThread);
         Assert.Equal(3, space.Threads);
-        Assert.Equal(5008L * 3 * sizeof(float), space.Bytes);
+        Assert.Equal(7001, space.SharedFloats);
+        Assert.Equal((5008L * 3 + 7008) * sizeof(float), space.Bytes);
+        Assert.True(stepWide.For(0) == stepWideLarger.For(0));
+        Assert.Equal(0, (long)stepWide.For(0) % 64);
+        for (int i = 0; i < 7001; i++) Assert.Equal(0f, stepWideLarger.For(0)[i]);
+        // The step-wide region is none of the threads' regions.
+        for (int t = 0; t < 3; t++)
+            Assert.True(stepWide.For(0) + 7001 <= large.For(t) || large.For(t) + 5000 <= stepWide.For(0), $"thread {t}");
         Assert.Equal(100, small.Length);
         Assert.Equal(2, small.Threads);
         for (int t = 0; t < 3; t++)
@@ -46,6 +56,7 @@ public sealed unsafe class ScratchSpaceTests
         space.Reserve(1, 10);
         space.Allocate();
         Assert.Throws<InvalidOperationException>(() => space.Reserve(1, 10));
+        Assert.Throws<InvalidOperationException>(() => space.ReserveShared(10));
         Assert.Throws<InvalidOperationException>(() => space.Allocate());
     }
 
@@ -110,12 +121,14 @@ public sealed unsafe class ScratchSpaceTests
             var space = new ScratchSpace();
             var shared = new float[p.M * outPlane];
             var step = Build(shared, space);
-            // An earlier step of the plan, which leaves NaN over every thread's whole region.
+            // An earlier step of the plan, which leaves NaN over every thread's whole region and the step-wide one.
             var earlier = space.Reserve(threads, 1);
+            var earlierShared = space.ReserveShared(1);
             space.Allocate();
             for (int round = 0; round < 2; round++)
             {
                 for (int t = 0; t < space.Threads; t++) new Span<float>(earlier.For(t), (int)space.FloatsPerThread).Fill(float.NaN);
+                new Span<float>(earlierShared.For(0), (int)space.SharedFloats).Fill(float.NaN);
                 Array.Clear(shared);
                 step.Run();
                 Assert.True(own.AsSpan().SequenceEqual(shared),

@@ -24,7 +24,7 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
     private readonly WorkerPool? pool;
     private readonly ThreadScratch threadScratch;
     // V of every tile block, when tiles split output channels (see F32WinogradConv.InputTaskCount).
-    private readonly AlignedFloats? sharedInput;
+    private readonly ThreadScratch? sharedInput;
     // Set for the duration of one Run: which phase the pool is running and the pinned pointers it works on.
     private bool transformingInput;
     private float* runX, runY, runResidual;
@@ -45,7 +45,8 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
         if (pool is { Threads: > 1 }) this.pool = pool;
         int threads = this.pool?.Threads ?? 1;
         threadScratch = scratch?.Reserve(threads, conv.ScratchLength) ?? new ThreadScratch(threads, conv.ScratchLength);
-        if (this.pool is not null && conv.ChannelBlocks > 1) sharedInput = new AlignedFloats(conv.SharedInputLength);
+        if (this.pool is not null && conv.ChannelBlocks > 1)
+            sharedInput = scratch?.ReserveShared(conv.SharedInputLength) ?? new ThreadScratch(1, conv.SharedInputLength);
     }
 
     public F32WinogradConv Conv { get; }
@@ -113,8 +114,8 @@ public sealed unsafe class F32WinogradStep : Step, IParallelWork
 
     public void Execute(int task, int thread)
     {
-        if (transformingInput) Conv.RunInputTask(task, runX, sharedInput!.Pointer, threadScratch.For(thread));
-        else RunTile(task, runX, runY, threadScratch.For(thread), sharedInput is null ? null : sharedInput.Pointer);
+        if (transformingInput) Conv.RunInputTask(task, runX, sharedInput!.For(0), threadScratch.For(thread));
+        else RunTile(task, runX, runY, threadScratch.For(thread), sharedInput is null ? null : sharedInput.For(0));
     }
 
     private void RunTile(int tile, float* x, float* y, float* scratch, float* shared) =>
