@@ -18,7 +18,7 @@ namespace Cnnrt.Threading;
 /// 0.98, 8 pairs, a slow phase) and 1 thread within ±3% (2026-12-05). (One process alternating a plan of each kind had
 /// shown 2 threads 8.87 → 8.50 ms, but such in-process comparisons favour one of the two sessions.) The step-wide
 /// region, alternating processes again: the three 14×14 layers 0.39–0.43 → 0.37–0.41 ms each at 2 threads, the model
-/// unchanged (new/old 0.99–1.09, 8 pairs). One thread, six models, 6 pairs each: medians of new/old 0.96 (MobileNetV2,
+/// unchanged (new/old 0.99–1.09, 8 pairs). One thread, six models, 6 pairs each: medians of new/old 0.95 (MobileNetV2,
 /// whose many small layers now find their scratch warm) to 1.01.
 /// </remarks>
 public sealed unsafe class ScratchSpace
