@@ -26,7 +26,7 @@ public sealed unsafe class ScratchSpace
     private readonly List<ThreadScratch> views = [];
     private readonly List<ThreadScratch> sharedViews = [];
     private float* block, sharedBlock;
-    private long bytes;
+    private bool allocated;
 
     /// <summary>Floats each thread's region holds (the largest reservation), known once allocated.</summary>
     public long FloatsPerThread { get; private set; }
@@ -77,16 +77,14 @@ public sealed unsafe class ScratchSpace
             sharedBlock = ThreadScratch.Allocate(1, ThreadScratch.Round(SharedFloats), SharedFloats);
             foreach (var view in sharedViews) view.Bind(sharedBlock, 0);
         }
-        bytes = Bytes;
-        if (bytes > 0) GC.AddMemoryPressure(bytes);
+        if (Bytes > 0) GC.AddMemoryPressure(Bytes);
     }
-
-    private bool allocated;
 
     ~ScratchSpace()
     {
         if (block != null) NativeMemory.AlignedFree(block);
         if (sharedBlock != null) NativeMemory.AlignedFree(sharedBlock);
-        if (bytes > 0) GC.RemoveMemoryPressure(bytes);
+        // The reservations are fixed once allocated, so Bytes is what Allocate told the runtime.
+        if (allocated && Bytes > 0) GC.RemoveMemoryPressure(Bytes);
     }
 }

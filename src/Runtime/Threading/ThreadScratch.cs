@@ -31,8 +31,7 @@ public sealed unsafe class ThreadScratch
     private float* block;
     private long stride;
     private readonly long pressure;
-    private readonly bool ownsBlock;
-    // A view keeps its space (and so the block) alive.
+    // Set for a view, which keeps its space (and so the block) alive; null for a block of its own, which this frees.
     private readonly ScratchSpace? space;
 
     /// <param name="threads">Threads that run the step's tasks (the pool's, 1 without a pool); 0 allocates nothing.</param>
@@ -46,7 +45,6 @@ public sealed unsafe class ThreadScratch
         long rounded = Round(floats);
         stride = StrideFor(threads, rounded);
         block = Allocate(threads, stride, floats);
-        ownsBlock = true;
         // The runtime sees only this object: tell it how much memory it keeps alive (the guards are not backed).
         pressure = rounded * threads * sizeof(float);
         if (pressure > 0) GC.AddMemoryPressure(pressure);
@@ -97,7 +95,7 @@ public sealed unsafe class ThreadScratch
 
     ~ThreadScratch()
     {
-        if (!ownsBlock || block == null) return;
+        if (space is not null || block == null) return;
         NativeMemory.AlignedFree(block);
         if (pressure > 0) GC.RemoveMemoryPressure(pressure);
     }
