@@ -57,6 +57,40 @@ public sealed class PeakAndProfileCommandTests
     }
 
     [Fact]
+    public void Bench_per_layer_on_a_pool_gives_each_threads_busy_time_within_the_layers_time()
+    {
+        string dir = CnnrtProcess.TempDir();
+        string model = Path.Combine(dir, "model.onnx");
+        OnnxWriter.WriteFile(model, GraphBuilder.TypicalCnn());
+        using var doc = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--per-layer", "--threads", "3", "--runs", "100", "--warmup", "20", "--json"));
+        var root = doc.RootElement;
+        double total = root.GetProperty("profiled_ms_per_run").GetDouble();
+        var threadTotals = root.GetProperty("thread_busy_ms_per_run").EnumerateArray().Select(e => e.GetDouble()).ToList();
+        Assert.Equal(3, threadTotals.Count);
+        // The calling thread is busy in every step (it runs the serial ones whole); a worker only in parallel runs.
+        Assert.True(threadTotals[0] > 0);
+        Assert.All(threadTotals, ms => Assert.InRange(ms, 0, total * (1 + 1e-9)));
+        foreach (var l in root.GetProperty("layers").EnumerateArray())
+        {
+            double ms = l.GetProperty("ms_per_run").GetDouble();
+            var busy = l.GetProperty("thread_busy_ms").EnumerateArray().Select(e => e.GetDouble()).ToList();
+            Assert.Equal(3, busy.Count);
+            Assert.All(busy, b => Assert.InRange(b, 0, ms * (1 + 1e-9) + 1e-6));
+            Assert.Equal(busy.Sum() / (3 * ms), l.GetProperty("efficiency").GetDouble(), 9);
+        }
+        Assert.Equal(threadTotals.Sum(), root.GetProperty("layers").EnumerateArray()
+            .Sum(l => l.GetProperty("thread_busy_ms").EnumerateArray().Sum(e => e.GetDouble())), 6);
+        Assert.Equal(0.0, root.GetProperty("allocated_bytes_per_run").GetDouble());
+
+        using var single = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--per-layer", "--threads", "1", "--runs", "20", "--warmup-seconds", "0", "--json"));
+        Assert.False(single.RootElement.TryGetProperty("thread_busy_ms_per_run", out _));
+        Assert.All(single.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.False(l.TryGetProperty("thread_busy_ms", out _)));
+        string text = CnnrtProcess.Ok("bench", model, "--per-layer", "--threads", "2", "--runs", "20", "--warmup-seconds", "0");
+        Assert.Contains("threads busy ms per run: ", text);
+        Assert.Contains("t1 busy", text);
+    }
+
+    [Fact]
     public void Bench_per_layer_marks_the_layers_folded_into_their_neighbours()
     {
         // The shipped Fashion CNN: on a fast path each 2×2 MaxPool is taken by the Conv before it (PoolFusion), but for

@@ -99,6 +99,7 @@ internal static class BenchCommand
             if (profiler is not null)
             {
                 w.WriteNumber("profiled_ms_per_run", profiler.MsPerRun);
+                WriteThreadMs(w, "thread_busy_ms_per_run", profiler.ThreadMsPerRun());
                 w.WriteStartArray("layers");
                 foreach (var l in layers!)
                 {
@@ -109,6 +110,11 @@ internal static class BenchCommand
                     w.WriteNumber("ms_per_run", l.MsPerRun);
                     w.WriteBoolean("folded", l.Folded);
                     w.WriteNumber("percent", l.Percent);
+                    if (l.ThreadMs.Length > 0)
+                    {
+                        WriteThreadMs(w, "thread_busy_ms", l.ThreadMs);
+                        w.WriteNumber("efficiency", l.Efficiency);
+                    }
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -126,6 +132,14 @@ internal static class BenchCommand
             if (profiler is not null) WriteLayerTable(layers!, profiler, top);
         }
         return 0;
+    }
+
+    private static void WriteThreadMs(System.Text.Json.Utf8JsonWriter w, string name, double[] ms)
+    {
+        if (ms.Length == 0) return;
+        w.WriteStartArray(name);
+        foreach (double m in ms) w.WriteNumberValue(m);
+        w.WriteEndArray();
     }
 
     // The measured loops are methods of their own, compiled fully optimized at first call: as loops of Execute they
@@ -157,14 +171,23 @@ internal static class BenchCommand
             return;
         }
         Console.WriteLine($"per layer ({profiler.Runs} profiled runs, {profiler.MsPerRun:F4} ms per run; {Math.Min(top, layers.Count)} of {layers.Count} layers, slowest first):");
+        var threadMs = profiler.ThreadMsPerRun();
+        if (threadMs.Length > 0)
+            Console.WriteLine($"threads busy ms per run: {string.Join(" ", threadMs.Select(m => m.ToString("F4")))} " +
+                              $"({100 * threadMs.Sum() / (threadMs.Length * profiler.MsPerRun):F1}% of {threadMs.Length} × the run; the rest is waiting)");
         int nameWidth = Math.Max(5, layers.Take(top).Max(l => l.Node.Length));
         int opWidth = Math.Max(2, layers.Take(top).Max(l => OpLabel(l).Length));
-        Console.WriteLine($"  {"layer".PadRight(nameWidth)}  {"op".PadRight(opWidth)}  {"ms/run",10}  {"%",6}  {"cum. %",6}");
+        // On a pool: each thread's busy time in the layer, and their sum over threads × the layer's time.
+        string ThreadColumns(LayerTime l) => threadMs.Length == 0 ? ""
+            : $"  {string.Join(" ", l.ThreadMs.Select(m => m.ToString("F4").PadLeft(8)))}  {100 * l.Efficiency,6:F1}";
+        string threadHeader = threadMs.Length == 0 ? ""
+            : $"  {string.Join(" ", Enumerable.Range(0, threadMs.Length).Select(t => $"t{t} busy".PadLeft(8)))}  {"busy %",6}";
+        Console.WriteLine($"  {"layer".PadRight(nameWidth)}  {"op".PadRight(opWidth)}  {"ms/run",10}  {"%",6}  {"cum. %",6}{threadHeader}");
         double cumulative = 0;
         foreach (var l in layers.Take(top))
         {
             cumulative += l.Percent;
-            Console.WriteLine($"  {l.Node.PadRight(nameWidth)}  {OpLabel(l).PadRight(opWidth)}  {l.MsPerRun,10:F4}  {l.Percent,6:F2}  {cumulative,6:F2}");
+            Console.WriteLine($"  {l.Node.PadRight(nameWidth)}  {OpLabel(l).PadRight(opWidth)}  {l.MsPerRun,10:F4}  {l.Percent,6:F2}  {cumulative,6:F2}{ThreadColumns(l)}");
         }
     }
 

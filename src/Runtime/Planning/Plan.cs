@@ -9,8 +9,10 @@ namespace Cnnrt.Planning;
 public sealed class Plan
 {
     internal Plan(Step[] steps, float[] arena, Threading.ScratchSpace scratch, ValueInfo[] inputInfos, Slot[] inputSlots, ValueInfo[] outputInfos,
-        Slot[] outputSlots, PlannedLayer[] layers, long intermediateBytes, Kernels.KernelIsa isa, IReadOnlySet<string> channelBlocked)
+        Slot[] outputSlots, PlannedLayer[] layers, long intermediateBytes, Kernels.KernelIsa isa, IReadOnlySet<string> channelBlocked,
+        Threading.WorkerPool? pool)
     {
+        Pool = pool;
         ChannelBlockedValues = channelBlocked;
         Isa = isa;
         Steps = steps;
@@ -25,6 +27,8 @@ public sealed class Plan
     }
 
     internal Step[] Steps { get; }
+    /// <summary>The worker pool the steps run their tasks on (null: one thread).</summary>
+    internal Threading.WorkerPool? Pool { get; }
     internal float[] Arena { get; }
     public ValueInfo[] InputInfos { get; }
     internal Slot[] InputSlots { get; }

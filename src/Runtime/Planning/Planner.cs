@@ -258,6 +258,6 @@ public static class Planner
             outputSlots[i] = SlotOf(g.Outputs[i].Name, "graph output");
         }
         scratch.Allocate();
-        return new Plan(steps, arena, scratch, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate, isa, blocked);
+        return new Plan(steps, arena, scratch, inputInfos, inputSlots, outputInfos, outputSlots, layers.ToArray(), intermediate, isa, blocked, pool);
     }
 }

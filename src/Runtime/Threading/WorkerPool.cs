@@ -41,6 +41,11 @@ public sealed class WorkerPool : IDisposable
     // Per thread, a cache line apart: the next task of the range it owns, [t·n/T, (t+1)·n/T) (see RangeEnd).
     private readonly int[] _nextOf;
     private const int LineInts = 16;
+    // While TracksBusy is on: per thread, a cache line apart, the ticks it spent taking and running tasks (Drain), and
+    // the ticks the parallel runs took from start to the last task's end. Each thread adds only to its own slot.
+    private readonly long[] _busyTicks;
+    private const int LineLongs = 8;
+    private long _parallelTicks;
     private int _pending;
     // Bumped once per run after the run's fields are written: workers start a run when they see it change.
     private int _generation;
@@ -64,6 +69,7 @@ public sealed class WorkerPool : IDisposable
         _wake = new AutoResetEvent[threads - 1];
         _sleeping = new int[threads - 1];
         _nextOf = new int[threads * LineInts];
+        _busyTicks = new long[threads * LineLongs];
         for (int i = 0; i < _workers.Length; i++)
         {
             _wake[i] = new AutoResetEvent(false);
@@ -75,6 +81,24 @@ public sealed class WorkerPool : IDisposable
     }
 
     public int Threads { get; }
+
+    /// <summary>
+    /// Whether runs add up each thread's busy time (<see cref="ReadBusy"/>): two clock reads per thread per parallel
+    /// run, for <see cref="Diagnostics.StepProfiler"/>. Set it only between runs.
+    /// </summary>
+    public bool TracksBusy { get; set; }
+
+    /// <summary>
+    /// Totals since the pool was made, of the runs made while <see cref="TracksBusy"/> was on: per thread the ticks it
+    /// spent taking and running tasks (<paramref name="threadTicks"/>, one per thread), and the ticks those parallel
+    /// runs lasted (<paramref name="parallelTicks"/>). A run of one task, or on a pool of one thread, runs inline on the
+    /// caller and counts in neither. Read it only between runs.
+    /// </summary>
+    public void ReadBusy(Span<long> threadTicks, out long parallelTicks)
+    {
+        for (int t = 0; t < Threads; t++) threadTicks[t] = _busyTicks[t * LineLongs];
+        parallelTicks = _parallelTicks;
+    }
 
     /// <summary>
     /// Runs every path of the handshake once before the pool is handed out, so that what they allocate lazily on
@@ -110,6 +134,8 @@ public sealed class WorkerPool : IDisposable
             return;
         }
         ObjectDisposedException.ThrowIf(_disposed, this);
+        bool tracks = TracksBusy;
+        long start = tracks ? Stopwatch.GetTimestamp() : 0;
         _work = work;
         _taskCount = taskCount;
         for (int t = 0; t < Threads; t++) _nextOf[t * LineInts] = RangeEnd(t - 1, taskCount);
@@ -121,6 +147,7 @@ public sealed class WorkerPool : IDisposable
         Interlocked.Decrement(ref _pending);
         WaitForWorkers();
         _work = null;
+        if (tracks) _parallelTicks += Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>
@@ -146,6 +173,8 @@ public sealed class WorkerPool : IDisposable
     {
         var work = _work!;
         int threads = Threads, count = _taskCount;
+        bool tracks = TracksBusy;
+        long start = tracks ? Stopwatch.GetTimestamp() : 0;
         for (int v = 0; v < threads; v++)
         {
             int owner = thread + v < threads ? thread + v : thread + v - threads;
@@ -154,6 +183,8 @@ public sealed class WorkerPool : IDisposable
             for (int t = Interlocked.Increment(ref next) - 1; t < end; t = Interlocked.Increment(ref next) - 1)
                 work.Execute(t, thread);
         }
+        // Written before this thread's decrement of _pending, so the caller sees it once the run has returned.
+        if (tracks) _busyTicks[thread * LineLongs] += Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>End of the task range thread <paramref name="t"/> owns (and start of thread t + 1's).</summary>

@@ -124,6 +124,58 @@ public sealed class WorkerPoolTests
         Assert.All(runs, r => Assert.True(r > 0));
     }
 
+    /// <summary>Each task spins for a fixed time, and records which thread ran it.</summary>
+    private sealed class TimedSpinWork(int[] ranBy) : IParallelWork
+    {
+        public static readonly long TaskTicks = System.Diagnostics.Stopwatch.Frequency / 2000; // 0.5 ms
+
+        public void Execute(int task, int thread)
+        {
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + TaskTicks;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until) { }
+            ranBy[task] = thread;
+        }
+    }
+
+    [Fact]
+    public void Busy_time_is_counted_per_thread_only_while_tracking_is_on()
+    {
+        using var pool = new WorkerPool(2);
+        const int tasks = 8, runs = 10;
+        var ranBy = new int[tasks];
+        var work = new TimedSpinWork(ranBy);
+        var busy = new long[2];
+        pool.Run(work, tasks);
+        pool.ReadBusy(busy, out long parallel);
+        Assert.Equal([0L, 0L], busy);
+        Assert.Equal(0, parallel);
+
+        pool.TracksBusy = true;
+        var tasksRun = new int[2];
+        long wall = 0;
+        for (int r = 0; r < runs; r++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            pool.Run(work, tasks);
+            wall += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            foreach (int t in ranBy) tasksRun[t]++;
+        }
+        pool.TracksBusy = false;
+        pool.ReadBusy(busy, out parallel);
+        // Each thread was busy at least as long as its tasks spun, and no longer than the runs lasted.
+        for (int t = 0; t < 2; t++)
+        {
+            Assert.InRange(busy[t], tasksRun[t] * TimedSpinWork.TaskTicks, parallel);
+        }
+        Assert.InRange(parallel, busy.Max(), wall);
+
+        pool.Run(work, tasks);
+        var after = new long[2];
+        pool.ReadBusy(after, out long parallelAfter);
+        Assert.Equal(busy, after);
+        Assert.Equal(parallel, parallelAfter);
+    }
+
     [Fact]
     public void Physical_core_count_is_positive_and_at_most_logical() =>
         Assert.InRange(CpuTopology.PhysicalCores, 1, Environment.ProcessorCount);
