@@ -83,7 +83,7 @@ public sealed class StepProfiler
     public int Runs { get; private set; }
 
     /// <summary>Mean milliseconds of one profiled run (the sum over all nodes).</summary>
-    public double MsPerRun => Runs == 0 ? 0 : TicksToMs(_totalTicks) / Runs;
+    public double MsPerRun => PerRun(_totalTicks);
 
     /// <summary>Runs the plan once (the caller has written its inputs), timing each step.</summary>
     public void Run()
@@ -111,10 +111,7 @@ public sealed class StepProfiler
     }
 
     /// <summary>The pool's totals: per thread, then the parallel runs' length last.</summary>
-    private void ReadPool(long[] into)
-    {
-        _pool!.ReadBusy(into, out into[^1]);
-    }
+    private void ReadPool(long[] into) => _pool!.ReadBusy(into, out into[^1]);
 
     /// <summary>
     /// Adds a step's busy time per thread to its node: the pool's growth over the step for each thread, and for the
@@ -147,7 +144,7 @@ public sealed class StepProfiler
         var ms = new double[threads];
         for (int n = 0; n < _nodeNames.Length; n++)
         for (int t = 0; t < threads; t++)
-            ms[t] += Runs == 0 ? 0 : TicksToMs(_threadTicks[n * threads + t]) / Runs;
+            ms[t] += PerRun(_threadTicks[n * threads + t]);
         return ms;
     }
 
@@ -159,13 +156,13 @@ public sealed class StepProfiler
         for (int n = 0; n < rows.Length; n++)
         {
             var threadMs = new double[threads];
-            for (int t = 0; t < threads; t++) threadMs[t] = Runs == 0 ? 0 : TicksToMs(_threadTicks[n * threads + t]) / Runs;
-            rows[n] = new LayerTime(_nodeNames[n], _nodeOps[n], _stepsPerNode[n],
-                Runs == 0 ? 0 : TicksToMs(_ticks[n]) / Runs,
+            for (int t = 0; t < threads; t++) threadMs[t] = PerRun(_threadTicks[n * threads + t]);
+            rows[n] = new LayerTime(_nodeNames[n], _nodeOps[n], _stepsPerNode[n], PerRun(_ticks[n]),
                 _totalTicks == 0 ? 0 : 100.0 * _ticks[n] / _totalTicks, _skippedPerNode[n] == _stepsPerNode[n], threadMs);
         }
         return rows.OrderByDescending(r => r.MsPerRun).ThenBy(r => r.Node, StringComparer.Ordinal).ToArray();
     }
 
-    private static double TicksToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    /// <summary>Mean milliseconds per profiled run of <paramref name="ticks"/> added up over them.</summary>
+    private double PerRun(long ticks) => Runs == 0 ? 0 : ticks * 1000.0 / Stopwatch.Frequency / Runs;
 }
