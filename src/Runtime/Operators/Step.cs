@@ -35,6 +35,10 @@ public sealed class StepContext
     /// <summary>Set when the planner fused the MaxPool after this layer into it (<see cref="Planning.PoolFusion"/>):
     /// <see cref="Outputs"/>[0] is then the pool's output, while <see cref="OutputInfos"/> still describe the layer's own.</summary>
     public Kernels.F32Gemm.TileMaxPool? MaxPool { get; init; }
+    /// <summary>Set on a depthwise Conv when the planner folded the pointwise Conv before it into it
+    /// (<see cref="Planning.ExpandFusion"/>): <see cref="Inputs"/>[0] then has no storage, and the step reads the
+    /// expansion's input instead.</summary>
+    public PointwiseExpansion? Expansion { get; init; }
     /// <summary>Per input, lanes of the channel-blocked layout it is stored in, 0 for NCHW (empty: all NCHW); set only
     /// for an <see cref="IChannelBlockedOperator"/> that said it reads it so.</summary>
     public int[] InputLanes { get; init; } = [];

@@ -136,6 +136,11 @@ public static class Planner
         // A value stored in a folded residual's output has that output's layout (the Conv writes it there).
         foreach (var (value, owner) in storedIn)
             if (blocked.Contains(owner)) blocked.Add(value);
+        // And the pointwise Convs that the depthwise Convs after them compute row by row; their output is never stored.
+        var expansions = ExpandFusion.Find(layers, index, isa, placedIn.Keys.ToHashSet(StringComparer.Ordinal),
+            residuals.Keys.Concat(pooled.Keys).ToHashSet(), blocked);
+        var expanded = expansions.Values.ToHashSet();
+        skipped.UnionWith(expanded);
         int lanes = ChannelBlockedLayout.Lanes(isa);
         int Floats(string name) => blocked.Contains(name) ? checked((int)ChannelBlockedLayout.Count(infos[name].Shape, lanes)) : infos[name].Count;
         var storageOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -176,6 +181,9 @@ public static class Planner
             var node = layers[k].Node;
             foreach (var i in node.Inputs)
                 if (i.Length > 0 && storageOf.ContainsKey(i)) Touch(i, k);
+            // A depthwise Conv that computes its input reads the pointwise Conv's input instead.
+            if (expansions.TryGetValue(k, out int pointwise)) Touch(layers[pointwise].Node.Inputs[0], k);
+            if (expanded.Contains(k)) continue;
             for (int j = 0; j < node.Outputs.Length; j++)
             {
                 string o = node.Outputs[j];
@@ -229,8 +237,14 @@ public static class Planner
             }
             var pooledInto = pooled.TryGetValue(k, out var into) ? into : (PoolFusion.Fold?)null;
             var inSlots = new Slot[node.Inputs.Length];
+            PointwiseExpansion? expansion = null;
+            if (expansions.TryGetValue(k, out int e))
+            {
+                string x = layers[e].Node.Inputs[0];
+                expansion = ((Operators.Nn.ConvOperator)layers[e].Operator).AsExpansion(layers[e].Inputs, SlotOf(x, "input"), blocked.Contains(x) ? lanes : 0);
+            }
             for (int i = 0; i < inSlots.Length; i++)
-                if (node.Inputs[i].Length > 0) inSlots[i] = SlotOf(node.Inputs[i], "input");
+                if (node.Inputs[i].Length > 0 && !(i == 0 && expansion is not null)) inSlots[i] = SlotOf(node.Inputs[i], "input");
             var outSlots = new Slot[layer.Outputs.Length];
             for (int j = 0; j < outSlots.Length; j++)
                 if (j < node.Outputs.Length && node.Outputs[j].Length > 0)
@@ -240,6 +254,7 @@ public static class Planner
                 InputInfos = layer.Inputs, OutputInfos = layer.Outputs, Inputs = inSlots, Outputs = outSlots, Isa = isa, Pool = pool, Scratch = scratch,
                 Residual = residuals.TryGetValue(k, out var residual) ? new ResidualAdd(SlotOf(residual.Residual, "residual"), residual.Activation) : null,
                 MaxPool = pooledInto?.Window,
+                Expansion = expansion,
                 InputLanes = Array.ConvertAll(node.Inputs, i => blocked.Contains(i) ? lanes : 0),
                 OutputLanes = node.Outputs.Length > 0 && blocked.Contains(node.Outputs[0]) ? lanes : 0,
             });

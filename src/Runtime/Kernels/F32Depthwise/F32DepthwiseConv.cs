@@ -36,9 +36,29 @@ public static class F32DepthwiseConv
         if ((context.InputLanesOf(0) > 0 || context.OutputLanes > 0)
             && !(x.Rank == 4 && TakesChannelBlocked(geometry, context.Isa) && Math.Max(context.InputLanesOf(0), context.OutputLanes) == ChannelBlockedLayout.Lanes(context.Isa)))
             throw new InvalidOperationException($"{conv.Node.Describe()}: the planner gave a channel-blocked value to a depthwise step that cannot take it"); // planner invariant
+        if (context.Expansion is { } expansion)
+        {
+            if (!TakesExpansion(geometry, context.Isa) || context.InputLanesOf(0) > 0 || context.OutputLanes > 0)
+                throw new InvalidOperationException($"{conv.Node.Describe()}: the planner folded a pointwise Conv into a depthwise step that cannot take it"); // planner invariant
+            return VectorDispatch.Create(context.Isa, activation, new ExpandedFactory(expansion, context.Outputs[0], channels,
+                geometry.Axis3(1), geometry.Axis3(2), w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType, context.Pool,
+                SpanActivation.For(context.Isa, expansion.Activation)!));
+        }
         var factory = new Factory(context.Inputs[0], context.Outputs[0], x.Shape[0], channels, geometry.Axis3(1), geometry.Axis3(2),
             w.Floats.ToArray(), bias, conv.Node.Name, conv.Node.OpType, context.Pool, context.InputLanesOf(0) > 0, context.OutputLanes > 0);
         return VectorDispatch.Create(context.Isa, activation, factory);
+    }
+
+    /// <summary>
+    /// Whether the step of a 2-D depthwise Conv on <paramref name="isa"/> can compute its input rows itself from the
+    /// pointwise Conv before it (<see cref="PointwiseExpansion"/>): the step streamed by rows, which reads each input row
+    /// once, as a ring row, while it is in L1.
+    /// </summary>
+    public static bool TakesExpansion(SpatialParams geometry, KernelIsa isa)
+    {
+        if (isa == KernelIsa.Reference || geometry.Rank != 2) return false;
+        var w = geometry.Axis3(2);
+        return UseChannelBlocks(w) && StreamRows(w, ChannelBlockedLayout.Lanes(isa));
     }
 
     /// <summary>Whether this kernel runs the Conv: a fast path, depthwise, 1-D or 2-D, weights (and bias) constant.</summary>
@@ -86,6 +106,32 @@ public static class F32DepthwiseConv
             var (planeRows, planeColumns) = (h, w);
             return new DepthwiseConvStep<V, TVec, TAct>(x, y, batch, channels,
                 WorkerPool.PerThread(pool, () => new PaddedPlane(planeRows, planeColumns, 0f, V.Count)), weights, bias, activation, pool)
+            { NodeName = nodeName, OpType = opType };
+        }
+    }
+
+    private readonly struct ExpandedFactory(PointwiseExpansion expansion, Slot y, int channels, Reference.SpatialAxis h,
+        Reference.SpatialAxis w, float[] weights, float[] bias, string nodeName, string opType, WorkerPool? pool, SpanActivation expand)
+        : IActivatedStepFactory
+    {
+        public Step Create<V, TVec, TAct>(TAct activation)
+            where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+        {
+            var (packedWeights, packedBias) = ChannelBlockDepthwise.Pack(weights, bias, channels, h.Kernel * w.Kernel, V.Count);
+            var x = expansion.XInfo;
+            int inChannels = x.Shape[1], plane = x.Shape[2] * x.Shape[3], lanes = expansion.XLanes;
+            // Where input channel k's first pixel lies in an image, and the floats between pixels and between rows.
+            var offsets = new int[inChannels];
+            for (int k = 0; k < inChannels; k++) offsets[k] = lanes == 0 ? k * plane : k / lanes * plane * lanes + k % lanes;
+            int pixelStride = lanes == 0 ? 1 : lanes;
+            int imageFloats = lanes == 0 ? inChannels * plane : ChannelBlockedLayout.Blocks(inChannels, lanes) * lanes * plane;
+            var (expandWeights, expandBias) = PointwiseRowSource<V, TVec>.Pack(expansion.Weights, expansion.Bias, channels, inChannels, V.Count);
+            var source = new PointwiseRowSource<V, TVec>(expansion.X.Buffer, offsets, pixelStride, x.Shape[3] * pixelStride, x.Shape[3],
+                expandWeights, expandBias, expand);
+            var (rows, columns) = (h, w);
+            return new DepthwiseExpandedRowsStep<V, TVec, TAct>(expansion.X, imageFloats, source, y, x.Shape[0], channels,
+                WorkerPool.PerThread(pool, () => new ChannelBlockRows(rows, columns, 0f, V.Count)),
+                WorkerPool.PerThread(pool, () => new ChannelBlockRows(rows, columns, 0f, V.Count)), packedWeights, packedBias, activation, pool)
             { NodeName = nodeName, OpType = opType };
         }
     }
@@ -210,6 +256,57 @@ public static class F32DepthwiseConv
                     rows.StoreRow<V, TVec>(yBlock, count, oh);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DepthwiseChannelBlockRowsStep{V, TVec, TAct}"/> with its input rows computed, not transposed in: each
+    /// ring row is the pointwise Conv before it (<see cref="PointwiseRowSource{V, TVec}"/>) for the block's channels,
+    /// computed when the ring reaches it, so the pointwise output is never stored. Rows at a band's top that the band
+    /// above also read are computed again (one or two per band and block).
+    /// </summary>
+    private sealed class DepthwiseExpandedRowsStep<V, TVec, TAct>(Slot x, int imageFloats, PointwiseRowSource<V, TVec> source, Slot y,
+        int batch, int channels, ChannelBlockRows[] threadRows, ChannelBlockRows[] threadNextRows, float[] weights, float[] bias,
+        TAct activation, WorkerPool? pool) : Step, IParallelWork
+        where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
+    {
+        private readonly int taps = threadRows[0].Taps.Length;
+        // Work items are (band, image, pair of channel blocks): the pointwise rows of two blocks are computed together.
+        private readonly int pairs = (ChannelBlockedLayout.Blocks(channels, V.Count) + 1) / 2;
+        private readonly int bands = Math.Min(threadRows[0].OutH, threadRows.Length);
+        private readonly RangeSplit split = Split(batch * ((ChannelBlockedLayout.Blocks(channels, V.Count) + 1) / 2) * Math.Min(threadRows[0].OutH, threadRows.Length),
+            2 * V.Count * threadRows[0].OutputPlaneSize / Math.Min(threadRows[0].OutH, threadRows.Length), pool);
+
+        public override void Run() => split.Run(this, pool);
+
+        public void Execute(int task, int thread)
+        {
+            ChannelBlockRows rows = threadRows[thread], nextRows = threadNextRows[thread];
+            var rowSource = source;
+            int c = V.Count, outH = rows.OutH, units = batch * pairs;
+            for (int item = split.Start(task), end = item + split.Length(task); item < end; item++)
+            {
+                int band = item / units, unit = item % units, image = unit / pairs, block = unit % pairs * 2;
+                bool both = (block + 1) * c < channels;
+                rowSource.Select(x.Offset + image * imageFloats, block);
+                rows.Begin();
+                nextRows.Begin();
+                for (int oh = band * outH / bands, last = (band + 1) * outH / bands; oh < last; oh++)
+                {
+                    if (both) rows.PrepareRows(nextRows, ref rowSource, oh);
+                    else rows.PrepareRow(ref rowSource, oh);
+                    Store(rows, image, block, oh);
+                    if (both) Store(nextRows, image, block + 1, oh);
+                }
+            }
+        }
+
+        /// <summary>Computes output row <paramref name="oh"/> of a block from its ring and stores it into its planes.</summary>
+        private void Store(ChannelBlockRows rows, int image, int block, int oh)
+        {
+            int c = V.Count, first = block * c, count = Math.Min(c, channels - first), outSize = rows.OutputPlaneSize;
+            ChannelBlockDepthwise.ComputeRow<V, TVec, TAct>(rows, weights.AsSpan(block * taps * c, taps * c), bias.AsSpan(block * c, c), activation);
+            rows.StoreRow<V, TVec>(y.Span.Slice((image * channels + first) * outSize, count * outSize), count, oh);
         }
     }
 

@@ -101,26 +101,70 @@ public sealed class ChannelBlockRows
     {
         int first = oh * strideH, end = first + (KernelH - 1) * dilationH + 1;
         if (nextRow < first) nextRow = first;
-        for (; nextRow < end; nextRow++) FillRow<V, TVec>(x, channels, nextRow);
+        for (; nextRow < end; nextRow++)
+        {
+            ref float row = ref InputRow(nextRow, out int ih);
+            if (ih >= 0)
+                ChannelInterleave.FromPlanes<V, TVec>(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), ih * InW), InputPlaneSize, channels, InW,
+                    ref row);
+        }
+        PointTaps(first);
+    }
+
+    /// <summary><see cref="PrepareRow{V, TVec}"/> with the rows the ring lacks computed by <paramref name="source"/>.</summary>
+    public void PrepareRow<TSource>(ref TSource source, int oh) where TSource : struct, IChannelBlockRowSource
+    {
+        int first = oh * strideH, end = first + (KernelH - 1) * dilationH + 1;
+        if (nextRow < first) nextRow = first;
+        for (; nextRow < end; nextRow++)
+        {
+            ref float row = ref InputRow(nextRow, out int ih);
+            if (ih >= 0) source.Fill(ih, ref row);
+        }
+        PointTaps(first);
+    }
+
+    /// <summary>
+    /// <see cref="PrepareRow{TSource}"/> for this ring and <paramref name="nextBlock"/>'s (the same geometry, the next
+    /// block of channels, begun together), each missing row of both computed by one call of <paramref name="source"/>.
+    /// </summary>
+    public void PrepareRows<TSource>(ChannelBlockRows nextBlock, ref TSource source, int oh) where TSource : struct, IChannelBlockRowSource
+    {
+        int first = oh * strideH, end = first + (KernelH - 1) * dilationH + 1;
+        if (nextRow < first) nextRow = first;
+        for (; nextRow < end; nextRow++)
+        {
+            ref float row = ref InputRow(nextRow, out int ih);
+            ref float next = ref nextBlock.InputRow(nextRow, out _);
+            if (ih >= 0) source.Fill(ih, ref row, ref next);
+        }
+        nextBlock.nextRow = nextRow;
+        PointTaps(first);
+        nextBlock.PointTaps(first);
+    }
+
+    /// <summary>Where padded row <paramref name="paddedRow"/>'s input pixels go in the ring, and which input row it is
+    /// (−1 for a padding row, which this fills with the pad value where the ring reuses its slot).</summary>
+    private ref float InputRow(int paddedRow, out int inputRow)
+    {
+        inputRow = paddedRow - padTop;
+        ref float slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart + paddedRow % ringRows * rowFloats);
+        if (inputRow < 0 || inputRow >= InH)
+        {
+            if (ringRows < paddedRows) MemoryMarshal.CreateSpan(ref slot, rowFloats).Fill(padValue);
+            inputRow = -1;
+        }
+        return ref Unsafe.Add(ref slot, padLeft * lanes);
+    }
+
+    private void PointTaps(int first)
+    {
         for (int kh = 0; kh < KernelH; kh++)
         {
             int row = (first + kh * dilationH) % ringRows * rowFloats;
             RowOffsets[kh] = row;
             for (int kw = 0; kw < KernelW; kw++) Taps[kh * KernelW + kw] = row + kw * DilationW * lanes;
         }
-    }
-
-    private void FillRow<V, TVec>(ReadOnlySpan<float> x, int channels, int paddedRow) where V : struct, IF32Vector<TVec> where TVec : struct
-    {
-        int c = lanes, inSize = InputPlaneSize, ih = paddedRow - padTop;
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart + paddedRow % ringRows * rowFloats);
-        if (ih < 0 || ih >= InH)
-        {
-            if (ringRows < paddedRows) MemoryMarshal.CreateSpan(ref dst, rowFloats).Fill(padValue);
-            return;
-        }
-        ChannelInterleave.FromPlanes<V, TVec>(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), ih * InW), inSize, channels, InW,
-            ref Unsafe.Add(ref dst, padLeft * c));
     }
 
     /// <summary>Transposes <see cref="OutputRow"/> into row <paramref name="oh"/> of the <paramref name="channels"/>

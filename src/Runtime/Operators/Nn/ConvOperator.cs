@@ -83,6 +83,29 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
     public bool PoolsInTiles(ValueInfo?[] inputs, KernelIsa isa, TileMaxPool maxPool) =>
         GemmPath(inputs, isa) is { } gemm && F32ConvGemmStep.PoolsInTiles(gemm.Kernel, gemm.Layout, gemm.OutChannels, maxPool);
 
+    /// <summary>
+    /// Whether the planner may fold the pointwise Conv before this one into it (<see cref="Planning.ExpandFusion"/>):
+    /// this is a depthwise Conv whose step on <paramref name="isa"/> streams its input rows
+    /// (<see cref="Kernels.F32Depthwise.F32DepthwiseConv.TakesExpansion"/>).
+    /// </summary>
+    public bool TakesExpansion(ValueInfo?[] inputs, KernelIsa isa) =>
+        Kernels.F32Depthwise.F32DepthwiseConv.Applies(inputs, isa, group)
+        && Kernels.F32Depthwise.F32DepthwiseConv.TakesExpansion(ResolveWindow(inputs), isa);
+
+    /// <summary>
+    /// This Conv as a <see cref="PointwiseExpansion"/> of <paramref name="x"/> (stored in blocks of
+    /// <paramref name="xLanes"/> channels, 0 for NCHW), or null where it is not one: 2-D, 1×1, stride 1, no padding, one
+    /// group, weights and bias known at plan time.
+    /// </summary>
+    public PointwiseExpansion? AsExpansion(ValueInfo?[] inputs, Slot x, int xLanes)
+    {
+        if (group != 1 || inputs.Length < 2 || inputs[0] is not { Rank: 4 } xInfo || inputs[1] is not { Constant: { } w }) return null;
+        if (inputs.Length > 2 && inputs[2] is { Constant: null }) return null;
+        if (!ResolveWindow(inputs).Axes.All(a => a is { Kernel: 1, Stride: 1, Dilation: 1, PadBegin: 0, PadEnd: 0 })) return null;
+        var bias = inputs.Length > 2 && inputs[2] is { Constant: { } b } ? b.Floats.ToArray() : [];
+        return new PointwiseExpansion(x, xInfo, xLanes, w.Floats.ToArray(), bias, activation);
+    }
+
     public bool WritesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => TakesChannelBlocked(inputs, isa, input: false);
 
     public bool ReadsChannelBlocked(ValueInfo?[] inputs, KernelIsa isa, int input) => input == 0 && TakesChannelBlocked(inputs, isa, input: true);
