@@ -67,28 +67,29 @@ public class ExpandFusionTests
     }
 
     /// <summary>Variant, channels in and expanded, plane, depthwise kernel and stride, batch; whether the pair folds on
-    /// the fast paths.</summary>
+    /// the fast paths. Folding takes an expanded tensor of at least 1 MB an image (m·h·w ≥ 262144 floats).</summary>
     public static TheoryData<string, int, int, int, int, int, int, int, bool> Cases() => new()
     {
-        // 40 expanded channels: on AVX-512 two blocks computed as a pair and one alone; 36-wide planes stream by rows
-        // on every path (two vectors of input, one of output).
-        { "relu6", 8, 40, 36, 36, 3, 1, 1, true },
-        { "relu6", 5, 24, 37, 40, 3, 2, 1, true },
-        { "swish", 7, 48, 36, 34, 3, 1, 1, true },
-        { "no activation", 16, 32, 36, 36, 5, 1, 1, true },
-        { "no activation", 3, 17, 40, 44, 5, 2, 1, true },
-        { "no bias", 8, 40, 36, 36, 3, 1, 1, true },
-        { "asymmetric padding", 8, 40, 36, 38, 3, 1, 1, true },
-        { "valid", 8, 40, 36, 36, 3, 1, 1, true },
+        // 40 expanded channels: on AVX-512 two blocks computed as a pair and one alone.
+        { "relu6", 8, 40, 82, 82, 3, 1, 1, true },
+        { "relu6", 5, 24, 105, 106, 3, 2, 1, true },
+        { "swish", 7, 48, 74, 74, 3, 1, 1, true },
+        { "no activation", 16, 32, 91, 91, 5, 1, 1, true },
+        { "no activation", 3, 17, 125, 125, 5, 2, 1, true },
+        { "no bias", 8, 40, 82, 82, 3, 1, 1, true },
+        { "asymmetric padding", 8, 40, 82, 83, 3, 1, 1, true },
+        { "valid", 8, 40, 82, 82, 3, 1, 1, true },
         // Dilated stride-1 rows are channel-blocked (and so streamed) only up to 32 outputs wide.
-        { "dilated", 6, 40, 32, 32, 3, 1, 1, true },
-        { "dilated", 6, 40, 36, 36, 3, 1, 1, false },
-        { "relu6", 8, 40, 36, 36, 3, 1, 2, true },
-        { "expansion read twice", 8, 40, 36, 36, 3, 1, 1, false },
-        { "3x3 expansion", 8, 40, 36, 36, 3, 1, 1, false },
-        { "strided expansion", 8, 40, 72, 72, 3, 1, 1, false },
+        { "dilated", 6, 40, 205, 32, 3, 1, 1, true },
+        { "dilated", 6, 40, 82, 82, 3, 1, 1, false },
+        { "relu6", 8, 40, 82, 82, 3, 1, 2, true },
+        { "expansion read twice", 8, 40, 82, 82, 3, 1, 1, false },
+        { "3x3 expansion", 8, 40, 82, 82, 3, 1, 1, false },
+        { "strided expansion", 8, 40, 164, 164, 3, 1, 1, false },
+        // An expanded tensor that stays in L2 (40×36×36 floats, 207 KB) is left to the GEMM.
+        { "relu6", 8, 40, 36, 36, 3, 1, 1, false },
         // Rows narrower than two vectors of every fast path (Vector128's 4 lanes included): whole planes are transposed.
-        { "relu6", 8, 40, 6, 6, 3, 1, 1, false },
+        { "relu6", 8, 7300, 6, 6, 3, 1, 1, false },
     };
 
     [Theory]
@@ -107,17 +108,18 @@ public class ExpandFusionTests
     [Fact]
     public void AFoldedExpansionStoresNoOutput()
     {
-        using var folded = new Session(Model.FromGraph(Graph("no activation", 8, 40, 36, 36)), new SessionOptions { Threads = 1 });
-        using var kept = new Session(Model.FromGraph(Graph("3x3 expansion", 8, 40, 36, 36)), new SessionOptions { Threads = 1 });
+        using var folded = new Session(Model.FromGraph(Graph("no activation", 8, 40, 82, 82)), new SessionOptions { Threads = 1 });
+        using var kept = new Session(Model.FromGraph(Graph("3x3 expansion", 8, 40, 82, 82)), new SessionOptions { Threads = 1 });
         if (folded.Plan.Isa == KernelIsa.Reference) return; // no fast path on this host: nothing is folded
-        Assert.Equal(40 * 36 * 36 * sizeof(float), kept.Plan.IntermediateBytes - folded.Plan.IntermediateBytes);
+        Assert.Equal(40 * 82 * 82 * sizeof(float), kept.Plan.IntermediateBytes - folded.Plan.IntermediateBytes);
     }
 
     [Fact]
     public void RunsAllocateNothingWithAFoldedExpansionOnAPool()
     {
-        using var session = new Session(Model.FromGraph(Graph("swish", 7, 48, 36, 34)), new SessionOptions { Threads = 2 });
-        Random([1, 7, 36, 34], 1).Floats.CopyTo(session.Input(0));
+        using var session = new Session(Model.FromGraph(Graph("swish", 7, 48, 74, 74)), new SessionOptions { Threads = 2 });
+        if (session.Plan.Isa != KernelIsa.Reference) Assert.Contains(session.Plan.StepList, s => s.NodeName == "expand" && s is SkippedStep);
+        Random([1, 7, 74, 74], 1).Floats.CopyTo(session.Input(0));
         PlanOutputs.AssertRunsAllocateNothing(session);
     }
 }
