@@ -169,6 +169,12 @@ public static class F32DepthwiseConv
     private static RangeSplit Split(int units, int outputsPerUnit, WorkerPool? pool) =>
         new(units, pool, (MinParallelOutputs + outputsPerUnit - 1) / Math.Max(1, outputsPerUnit), tasksPerThread: 2);
 
+    /// <summary>Bands of output rows of a row-streamed step: one per thread (no more than there are rows).</summary>
+    private static int Bands(ChannelBlockRows[] threadRows) => Math.Min(threadRows[0].OutH, threadRows.Length);
+
+    /// <summary>Pairs of channel blocks (the last one alone where the blocks are odd).</summary>
+    private static int Pairs(int channels, int lanes) => (ChannelBlockedLayout.Blocks(channels, lanes) + 1) / 2;
+
     /// <summary>(image, block of <paramref name="lanes"/> channels) units of a batch.</summary>
     private static int Units(int batch, int channels, int lanes) => batch * ((channels + lanes - 1) / lanes);
 
@@ -229,8 +235,6 @@ public static class F32DepthwiseConv
         private readonly RangeSplit split = Split(Units(batch, channels, V.Count) * Bands(threadRows),
             V.Count * threadRows[0].OutputPlaneSize / Bands(threadRows), pool);
 
-        /// <summary>Bands of output rows: one per thread (no more than there are rows).</summary>
-        private static int Bands(ChannelBlockRows[] threadRows) => Math.Min(threadRows[0].OutH, threadRows.Length);
 
         public override void Run() => split.Run(this, pool);
 
@@ -272,10 +276,10 @@ public static class F32DepthwiseConv
     {
         private readonly int taps = threadRows[0].Taps.Length;
         // Work items are (band, image, pair of channel blocks): the pointwise rows of two blocks are computed together.
-        private readonly int pairs = (ChannelBlockedLayout.Blocks(channels, V.Count) + 1) / 2;
-        private readonly int bands = Math.Min(threadRows[0].OutH, threadRows.Length);
-        private readonly RangeSplit split = Split(batch * ((ChannelBlockedLayout.Blocks(channels, V.Count) + 1) / 2) * Math.Min(threadRows[0].OutH, threadRows.Length),
-            2 * V.Count * threadRows[0].OutputPlaneSize / Math.Min(threadRows[0].OutH, threadRows.Length), pool);
+        private readonly int pairs = Pairs(channels, V.Count);
+        private readonly int bands = Bands(threadRows);
+        private readonly RangeSplit split = Split(batch * Pairs(channels, V.Count) * Bands(threadRows),
+            2 * V.Count * threadRows[0].OutputPlaneSize / Bands(threadRows), pool);
 
         public override void Run() => split.Run(this, pool);
 
