@@ -52,7 +52,7 @@ internal static class ExpandFusion
                 || layers[e].Node.Outputs.Length != 1) continue;
             if (index.SoleReader(expanded) != d || placed.Contains(expanded) || blocked.Contains(expanded)
                 || depthwise.Node.Outputs.Length != 1 || blocked.Contains(depthwise.Node.Outputs[0])) continue;
-            if (pointwise.AsExpansion(layers[e].Inputs, default, 0) is null) continue;
+            if (!pointwise.IsExpansion(layers[e].Inputs)) continue;
             var shape = layers[e].Outputs[0].Shape;
             if ((long)shape[1] * shape[2] * shape[3] * sizeof(float) < MinExpandedBytes) continue;
             folds[d] = e;

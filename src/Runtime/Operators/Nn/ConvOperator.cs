@@ -99,12 +99,16 @@ public sealed class ConvOperator : Operator, IWindowedOperator, IChannelBlockedO
     /// </summary>
     public PointwiseExpansion? AsExpansion(ValueInfo?[] inputs, Slot x, int xLanes)
     {
-        if (group != 1 || inputs.Length < 2 || inputs[0] is not { Rank: 4 } xInfo || inputs[1] is not { Constant: { } w }) return null;
-        if (inputs.Length > 2 && inputs[2] is { Constant: null }) return null;
-        if (!ResolveWindow(inputs).Axes.All(a => a is { Kernel: 1, Stride: 1, Dilation: 1, PadBegin: 0, PadEnd: 0 })) return null;
+        if (!IsExpansion(inputs)) return null;
         var bias = inputs.Length > 2 && inputs[2] is { Constant: { } b } ? b.Floats.ToArray() : [];
-        return new PointwiseExpansion(x, xInfo, xLanes, w.Floats.ToArray(), bias, activation);
+        return new PointwiseExpansion(x, inputs[0]!, xLanes, inputs[1]!.Constant!.Floats.ToArray(), bias, activation);
     }
+
+    /// <summary>Whether <see cref="AsExpansion"/> gives one.</summary>
+    public bool IsExpansion(ValueInfo?[] inputs) =>
+        group == 1 && inputs.Length >= 2 && inputs[0] is { Rank: 4 } && inputs[1] is { Constant: not null }
+        && !(inputs.Length > 2 && inputs[2] is { Constant: null })
+        && ResolveWindow(inputs).Axes.All(a => a is { Kernel: 1, Stride: 1, Dilation: 1, PadBegin: 0, PadEnd: 0 });
 
     public bool WritesChannelBlocked(ValueInfo?[] inputs, KernelIsa isa) => TakesChannelBlocked(inputs, isa, input: false);
 
