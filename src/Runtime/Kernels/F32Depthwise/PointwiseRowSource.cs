@@ -86,9 +86,12 @@ public struct PointwiseRowSource<V, TVec> : IChannelBlockRowSource where V : str
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(channelOffsets);
         ref float biasRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bias), biasStart);
         TVec b = V.Load(ref biasRef), bNext = V.Load(ref Unsafe.Add(ref biasRef, c));
+        // Groups of six; the last one shifted back to end at the row's end (it computes a few pixels again, to the same
+        // bits): one pixel at a time, each its own chain of k dependent FMAs, a row's last pixels had cost 15% of it.
         int p = 0;
-        for (; p + 6 <= width; p += 6)
+        for (; width >= 6; p += 6)
         {
+            if (p > width - 6) p = width - 6;
             TVec a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b;
             TVec n0 = bNext, n1 = bNext, n2 = bNext, n3 = bNext, n4 = bNext, n5 = bNext;
             ref float first = ref Unsafe.Add(ref xRow, p * s);
@@ -113,6 +116,11 @@ public struct PointwiseRowSource<V, TVec> : IChannelBlockRowSource where V : str
             ref float e = ref Unsafe.Add(ref nextBlockRow, p * c);
             V.Store(n0, ref e); V.Store(n1, ref Unsafe.Add(ref e, c)); V.Store(n2, ref Unsafe.Add(ref e, 2 * c));
             V.Store(n3, ref Unsafe.Add(ref e, 3 * c)); V.Store(n4, ref Unsafe.Add(ref e, 4 * c)); V.Store(n5, ref Unsafe.Add(ref e, 5 * c));
+            if (p == width - 6)
+            {
+                p = width;
+                break;
+            }
         }
         for (; p < width; p++)
         {
@@ -151,8 +159,9 @@ public struct PointwiseRowSource<V, TVec> : IChannelBlockRowSource where V : str
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(channelOffsets);
         var b = V.Load(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bias), biasStart));
         int p = 0;
-        for (; p + Pixels <= width; p += Pixels)
+        for (; width >= Pixels; p += Pixels)
         {
+            if (p > width - Pixels) p = width - Pixels; // the last group shifted back, as in ComputePair
             TVec a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
             ref float first = ref Unsafe.Add(ref xRow, p * s);
             for (int i = 0; i < k; i++)
@@ -177,6 +186,11 @@ public struct PointwiseRowSource<V, TVec> : IChannelBlockRowSource where V : str
             V.Store(a5, ref Unsafe.Add(ref d, 5 * c));
             V.Store(a6, ref Unsafe.Add(ref d, 6 * c));
             V.Store(a7, ref Unsafe.Add(ref d, 7 * c));
+            if (p == width - Pixels)
+            {
+                p = width;
+                break;
+            }
         }
         for (; p < width; p++)
         {
