@@ -48,11 +48,11 @@ public struct PointwiseRowSource<V, TVec> : IChannelBlockRowSource where V : str
         this.activation = activation;
     }
 
-    /// <summary>The rows to compute next: image starting at <paramref name="image"/> in x, output-channel block
-    /// <paramref name="block"/>.</summary>
-    public void Select(int image, int block)
+    /// <summary>The rows to compute next: those of the image whose first float is x[<paramref name="imageStart"/>], for
+    /// output-channel block <paramref name="block"/>.</summary>
+    public void Select(int imageStart, int block)
     {
-        imageStart = image;
+        this.imageStart = imageStart;
         weightStart = block * channelOffsets.Length * V.Count;
         biasStart = block * V.Count;
     }
