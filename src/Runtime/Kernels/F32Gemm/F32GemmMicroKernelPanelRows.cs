@@ -58,7 +58,8 @@ public readonly struct EightOfTwelve : IPanelRows
 /// b + offsets[k], so the same kernel reads packed panels, rows of the input itself (1×1 convolutions) or shifted
 /// windows of a padded input. C rows are ldc apart. Without <see cref="F32GemmTile.Accumulate"/> the accumulators start
 /// from bias[r] (or 0 when bias is null), otherwise from C; with <see cref="F32GemmTile.Finish"/> the activation is
-/// applied before the store.
+/// applied before the store. Each k also prefetches A <see cref="F32GemmTile.PrefetchAheadFloats"/> ahead (streamed weights;
+/// past the end of the packed weights it is harmless, a prefetch never faults).
 /// </remarks>
 public static unsafe class F32GemmMicroKernelPanelRows
 {
@@ -122,6 +123,7 @@ public static unsafe class F32GemmMicroKernelPanelRows
         for (int k = 0; k < kc; k++)
         {
             float* bk = b + offsets[k];
+            TOps.Prefetch(a + F32GemmTile.PrefetchAheadFloats);
             TVec b0 = TOps.Load(bk), b1 = TOps.Load(bk + v);
             TVec x;
             x = TOps.Splat(a[0]); c0_0 = TOps.MulAdd(x, b0, c0_0); c0_1 = TOps.MulAdd(x, b1, c0_1);

@@ -8,7 +8,7 @@ namespace Cnnrt.Kernels.F32Gemm;
 /// only half of the 2V kernel's strip: Winograd's 14×14 layers on AVX-512 (16 tiles), which otherwise ran on half of
 /// a 32-column strip or on the 256-bit kernels at half the FMA width. Per k: 1 vector load of B and 12 broadcasts of
 /// A feed 12 FMAs (12 accumulators cover the FMA latency of two ports). Same arguments, packing and modes as the 2V
-/// kernel; C rows are one vector.
+/// kernel (and the same prefetch of A); C rows are one vector.
 /// </summary>
 public static unsafe class F32GemmMicroKernelPanelRows1V
 {
@@ -50,6 +50,7 @@ public static unsafe class F32GemmMicroKernelPanelRows1V
         for (int k = 0; k < kc; k++)
         {
             TVec bk = TOps.Load(b + offsets[k]);
+            TOps.Prefetch(a + F32GemmTile.PrefetchAheadFloats);
             c0 = TOps.MulAdd(TOps.Splat(a[0]), bk, c0); c1 = TOps.MulAdd(TOps.Splat(a[1]), bk, c1);
             c2 = TOps.MulAdd(TOps.Splat(a[2]), bk, c2); c3 = TOps.MulAdd(TOps.Splat(a[3]), bk, c3);
             if (TShape.Rows >= 8)
