@@ -179,44 +179,40 @@ function benchModel(o, spec, index, engines, tmp) {
 }
 
 /**
- * ResNet-18 at 1 and 2 threads. Each round times each engine at both counts back to back (engine and thread order
- * rotating), so every speed-up divides two timings taken moments apart; the row keeps each count's median round and
- * the median of the rounds' speed-ups. Taking the 1-thread time from the table instead (measured minutes earlier) let
- * the host's phases decide it: ResNet-18 ran 13.8 ms on one thread at one moment of 2026-12-05 and 18.9 at another.
+ * ResNet-18 at 1 and 2 threads. Each engine times a 2-thread and a 1-thread session alternately, run by run, in one
+ * process (`--threads 2 --versus-threads 1`), so both counts see the same moments of the host, and reports the median
+ * of the pairs' speed-ups; each round does that once per engine (their order rotating), and the row keeps each
+ * count's median round and the median of the rounds' speed-ups. Timed one count after the other instead, even back to
+ * back, the host's phases decided it: the same cnnrt build measured 1.39x to 1.81x on 2026-12-05, as one of the two
+ * vCPUs slowed and recovered for seconds at a time.
  */
 function benchThreads(o, engines, rows) {
   const base = rows.find((r) => r.name === THREADS_MODEL && r.cnnrt);
   if (!base) return null;
   const model = path.join(ROOT, base.model);
-  const common = ['--runs', String(base.runs), '--warmup', String(base.warmup), '--warmup-seconds', String(o.warmupSeconds), '--json'];
+  const common = ['--threads', '2', '--versus-threads', '1', '--runs', String(base.runs), '--warmup', String(base.warmup),
+    '--warmup-seconds', String(o.warmupSeconds), '--json'];
   const time = {
-    cnnrt: (t) => cnnrtJson(engines.jit, ['bench', model, '--threads', String(t), ...common], `cnnrt bench --threads ${t}`).median_ms,
-    ort: (t) => ortJson([model, '--threads', String(t), ...common], `ort bench --threads ${t}`).median_ms,
+    cnnrt: () => cnnrtJson(engines.jit, ['bench', model, ...common], 'cnnrt bench --threads 2 --versus-threads 1'),
+    ort: () => ortJson([model, ...common], 'ort bench --threads 2 --versus-threads 1'),
   };
   const rounds = [];
   for (let r = 0; r < o.rounds; r++) {
     const round = {};
-    const engineOrder = r % 2 === 0 ? ['cnnrt', 'ort'] : ['ort', 'cnnrt'];
-    const threadOrder = (r >> 1) % 2 === 0 ? [1, 2] : [2, 1];
-    for (const engine of engineOrder) for (const t of threadOrder) round[`${engine}_${t}`] = time[engine](t);
+    for (const engine of r % 2 === 0 ? ['cnnrt', 'ort'] : ['ort', 'cnnrt']) {
+      const t = time[engine]();
+      round[engine] = { one: t.versus_median_ms, two: t.median_ms, speedup: t.speedup };
+    }
     rounds.push(round);
   }
   const median = (values) => medianBy(values, (x) => x);
-  const cnnrtSpeedups = rounds.map((x) => x.cnnrt_1 / x.cnnrt_2);
-  const ortSpeedups = rounds.map((x) => x.ort_1 / x.ort_2);
-  return {
-    model: THREADS_MODEL,
-    runs: base.runs,
-    rounds: rounds.length,
-    cnnrt_1_ms: median(rounds.map((x) => x.cnnrt_1)),
-    cnnrt_2_ms: median(rounds.map((x) => x.cnnrt_2)),
-    cnnrt_speedup: median(cnnrtSpeedups),
-    cnnrt_round_speedups: cnnrtSpeedups,
-    ort_1_ms: median(rounds.map((x) => x.ort_1)),
-    ort_2_ms: median(rounds.map((x) => x.ort_2)),
-    ort_speedup: median(ortSpeedups),
-    ort_round_speedups: ortSpeedups,
-  };
+  const summary = (engine) => ({
+    [`${engine}_1_ms`]: median(rounds.map((x) => x[engine].one)),
+    [`${engine}_2_ms`]: median(rounds.map((x) => x[engine].two)),
+    [`${engine}_speedup`]: median(rounds.map((x) => x[engine].speedup)),
+    [`${engine}_round_speedups`]: rounds.map((x) => x[engine].speedup),
+  });
+  return { model: THREADS_MODEL, runs: base.runs, rounds: rounds.length, ...summary('cnnrt'), ...summary('ort') };
 }
 
 function modelSpecs(o) {

@@ -11,11 +11,15 @@
 // version run.sh installs (1.30.0); when it is not there, the public API is timed and the JSON says so.
 //
 //   node bench/ort_bench.js MODEL [--runs 20] [--warmup 3] [--warmup-seconds 1] [--threads 1]
-//                                 [--input x.npy | --input-shape 1x3x224x224] [--seed 1234] [--save-input x.npy] [--output-dir DIR] [--api binding|public] [--json]
+//                                 [--input x.npy | --input-shape 1x3x224x224] [--seed 1234] [--save-input x.npy] [--output-dir DIR] [--api binding|public]
+//                                 [--versus-threads N] [--json]
 //
 // --input runs on a .npy file (else seeded uniform [-1, 1) of --input-shape or the model's declared shape, which
 // --save-input writes out so that cnnrt can run on the very same tensor);
 // --output-dir writes the first output of the first run as <output name>.npy, for the agreement check.
+// --versus-threads N also times a session of N intra-op threads, alternating with the --threads one run by run (the
+// order swapping every pair), and reports the speed-up of --threads over it, the median of the pairs' ratios, as
+// `cnnrt bench --versus-threads` does.
 const path = require('path');
 const fs = require('fs');
 const { readNpy, writeNpy, seededUniform } = require('./lib/npy');
@@ -28,6 +32,7 @@ function parseArgs(argv) {
     else if (a === '--warmup') o.warmup = take.int(0);
     else if (a === '--warmup-seconds') o.warmupSeconds = take.number(0);
     else if (a === '--threads') o.threads = take.int(1);
+    else if (a === '--versus-threads') o.versusThreads = take.int(1);
     else if (a === '--seed') o.seed = take.int(0);
     else if (a === '--input') o.input = take.value();
     else if (a === '--input-shape') o.inputShape = take.value().split(/[x,]/).map(Number);
@@ -40,7 +45,7 @@ function parseArgs(argv) {
     else return false;
     return true;
   });
-  if (rest.length !== 1) throw new Error('usage: node bench/ort_bench.js MODEL [--runs N] [--warmup N] [--warmup-seconds S] [--threads N] [--input x.npy] [--output-dir DIR] [--json]');
+  if (rest.length !== 1) throw new Error('usage: node bench/ort_bench.js MODEL [--runs N] [--warmup N] [--warmup-seconds S] [--threads N] [--versus-threads N] [--input x.npy] [--output-dir DIR] [--json]');
   o.model = rest[0];
   return o;
 }
@@ -92,23 +97,38 @@ async function main() {
   }
   const native = o.api === 'binding' ? openBindingSession(o.model, options) : null;
   const fetches = Object.fromEntries(session.outputNames.map((n) => [n, null]));
+  // One timed run of a session: the native one's synchronous call, or the public API's.
+  const runner = async (s, bound) => {
+    const t0 = process.hrtime.bigint();
+    if (bound) bound.run(feeds, fetches, {});
+    else await s.run(feeds);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const timed = () => runner(session, native);
+  let other = null;
+  if (o.versusThreads) {
+    const otherOptions = { ...options, intraOpNumThreads: o.versusThreads };
+    const otherSession = await ort.InferenceSession.create(o.model, otherOptions);
+    const otherNative = native ? openBindingSession(o.model, otherOptions) : null;
+    other = { timed: () => runner(otherSession, otherNative), release: async () => { otherNative?.dispose(); await otherSession.release(); } };
+  }
   const times = new Array(o.runs);
+  const otherTimes = other ? new Array(o.runs) : null;
   const warmEnd = process.hrtime.bigint() + BigInt(Math.round(o.warmupSeconds * 1e9));
   let warmed = 0;
   const warming = () => warmed < o.warmup || process.hrtime.bigint() < warmEnd;
-  if (native) {
-    for (; warming(); warmed++) native.run(feeds, fetches, {});
-    for (let i = 0; i < o.runs; i++) {
-      const t0 = process.hrtime.bigint();
-      native.run(feeds, fetches, {});
-      times[i] = Number(process.hrtime.bigint() - t0) / 1e6;
-    }
-  } else {
-    for (; warming(); warmed++) await session.run(feeds);
-    for (let i = 0; i < o.runs; i++) {
-      const t0 = process.hrtime.bigint();
-      await session.run(feeds);
-      times[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+  for (; warming(); warmed++) {
+    await timed();
+    if (other) await other.timed();
+  }
+  for (let i = 0; i < o.runs; i++) {
+    if (!other) times[i] = await timed();
+    else if (i % 2 === 0) {
+      times[i] = await timed();
+      otherTimes[i] = await other.timed();
+    } else {
+      otherTimes[i] = await other.timed();
+      times[i] = await timed();
     }
   }
   const result = {
@@ -122,11 +142,21 @@ async function main() {
     input_shape: shape,
     ...stats(times),
   };
+  if (other) {
+    result.versus_threads = o.versusThreads;
+    result.versus_median_ms = stats(otherTimes).median_ms;
+    result.speedup = stats(otherTimes.map((t, i) => t / times[i])).median_ms;
+    await other.release();
+  }
   if (o.json) console.log(JSON.stringify(result, null, 2));
   else {
     console.log(`model: ${o.model} (${shape.join('x')}), onnxruntime ${result.version}, ${o.threads} intra-op thread(s)`);
     console.log(`runs: ${o.runs} (after ${warmed} warm-up)`);
     console.log(`latency ms: median ${result.median_ms.toFixed(4)}  p90 ${result.p90_ms.toFixed(4)}  min ${result.min_ms.toFixed(4)}`);
+    if (other) {
+      console.log(`versus ${o.versusThreads} thread(s), alternating run by run: median ${result.versus_median_ms.toFixed(4)} ms; ` +
+        `speed-up ${result.speedup.toFixed(3)}x (median of the ${o.runs} pairs' ratios)`);
+    }
   }
   native?.dispose();
   await session.release();

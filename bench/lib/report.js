@@ -66,7 +66,8 @@ function renderMarkdown(r) {
   if (r.threads) {
     const t = r.threads;
     lines.push('');
-    lines.push(`**Threads (${t.model}, ${t.runs} runs, ${t.rounds} rounds each timing both counts back to back):** cnnrt ` +
+    lines.push(`**Threads (${t.model}, ${t.runs} runs a count, ${t.rounds} rounds, each engine timing a 1-thread and a 2-thread session ` +
+      `alternately run by run):** cnnrt ` +
       `${ms(t.cnnrt_1_ms)} ms at 1 thread, ${ms(t.cnnrt_2_ms)} ms at 2 (speedup ${t.cnnrt_speedup.toFixed(2)}×, median of the rounds'); ` +
       `ONNX Runtime ${ms(t.ort_1_ms)} ms at 1, ${ms(t.ort_2_ms)} ms at 2 (speedup ${t.ort_speedup.toFixed(2)}×).`);
     if (t.rounds > 1) {

@@ -53,7 +53,7 @@ public sealed class PeakAndProfileCommandTests
     /// runtime's own threads (a tiering compile finishing late on a loaded machine, which this suite is) may allocate
     /// once during the runs; a run path that allocates does so in every process.
     /// </summary>
-    private static void AssertAllocatesNothing(JsonElement first, params string[] command)
+    internal static void AssertAllocatesNothing(JsonElement first, params string[] command)
     {
         double allocated = first.GetProperty("allocated_bytes_per_run").GetDouble();
         for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
