@@ -108,9 +108,10 @@ async function main() {
   let other = null;
   if (o.versusThreads) {
     const otherOptions = { ...options, intraOpNumThreads: o.versusThreads };
-    const otherSession = await ort.InferenceSession.create(o.model, otherOptions);
+    // The same API as the first session: a native session where that one is native, else a public one.
     const otherNative = native ? openBindingSession(o.model, otherOptions) : null;
-    other = { timed: () => runner(otherSession, otherNative), release: async () => { otherNative?.dispose(); await otherSession.release(); } };
+    const otherSession = otherNative ? null : await ort.InferenceSession.create(o.model, otherOptions);
+    other = { timed: () => runner(otherSession, otherNative), release: async () => { otherNative?.dispose(); await otherSession?.release(); } };
   }
   const times = new Array(o.runs);
   const otherTimes = other ? new Array(o.runs) : null;

@@ -193,7 +193,7 @@ internal static class BenchCommand
     /// <summary>
     /// Pair i: one run of each session, the order swapping every pair (a run right after the other session's may find
     /// its caches cold or its worker threads asleep). On the 2-vCPU VM separate processes measured ResNet-18's 2-thread
-    /// speed-up anywhere from 1.39x to 1.81x on the same build as the host's phases came and went; timed alternately, both
+    /// speed-up anywhere from 1.39x to 1.81x on 2026-12-05 as the host's phases came and went; timed alternately, both
     /// counts see each phase.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
