@@ -79,9 +79,10 @@ internal static class BenchCommand
         else TimeAlternating(session, times, other, otherTimes!);
         if (profiler is not null) ProfileRuns(profiler, runs);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        // Per pair, the other count's time over this one's: the speed-up at one moment of the host.
+        // Per pair, the other count's time over this one's: the speed-up at one moment of the host. Taken before
+        // either array is sorted (Median sorts in place), while the pairs are still pairs.
         double? speedup = otherTimes is null ? null : Median(otherTimes.Zip(times, (o, t) => o / t).ToArray());
-        double? otherMedian = otherTimes is null ? null : Median((double[])otherTimes.Clone());
+        double? otherMedian = otherTimes is null ? null : Median(otherTimes);
 
         double mean = times.Average();
         Array.Sort(times);
