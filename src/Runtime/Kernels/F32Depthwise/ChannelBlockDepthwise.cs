@@ -19,8 +19,8 @@ internal static class ChannelBlockDepthwise
     public static void Compute<V, TVec, TAct>(ChannelBlockPlane plane, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
-        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart);
+        ref float src = ref plane.Buffer;
+        ref float dst = ref plane.Output;
         if (!ActivationPass.Separate<TAct>())
         {
             if (!ChannelBlockRowKernel.TryComputePlane<V, TVec, TAct>(plane, weights, bias, activation))
@@ -29,7 +29,7 @@ internal static class ChannelBlockDepthwise
         }
         if (!ChannelBlockRowKernel.TryComputePlane<V, TVec, IdentityActivation>(plane, weights, bias, default))
             Pixels<V, TVec, IdentityActivation>(ref src, plane.Taps, plane.Windows, weights, bias, default, ref dst);
-        ActivationPass.Apply<V, TVec, TAct>(plane.Output.AsSpan(plane.OutputStart, plane.OutputPlaneSize * V.Count), activation);
+        ActivationPass.Apply<V, TVec, TAct>(MemoryMarshal.CreateSpan(ref plane.Output, plane.OutputPlaneSize * V.Count), activation);
     }
 
     /// <summary>
@@ -45,15 +45,15 @@ internal static class ChannelBlockDepthwise
             return;
         }
         Row<V, TVec, IdentityActivation>(rows, weights, bias, default);
-        ActivationPass.Apply<V, TVec, TAct>(rows.OutputRow.AsSpan(rows.OutputStart, rows.OutW * V.Count), activation);
+        ActivationPass.Apply<V, TVec, TAct>(MemoryMarshal.CreateSpan(ref rows.OutputRow, rows.OutW * V.Count), activation);
     }
 
     private static void Row<V, TVec, TAct>(ChannelBlockRows rows, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, TAct activation)
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
         if (ChannelBlockRowKernel.TryCompute<V, TVec, TAct>(rows, weights, bias, activation)) return;
-        Pixels<V, TVec, TAct>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.Buffer), rows.BufferStart), rows.Taps, rows.Windows,
-            weights, bias, activation, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.OutputRow), rows.OutputStart));
+        Pixels<V, TVec, TAct>(ref rows.Buffer, rows.Taps, rows.Windows,
+            weights, bias, activation, ref rows.OutputRow);
     }
 
     /// <summary>

@@ -29,9 +29,9 @@ internal static class ChannelBlockRowKernel
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
         if (rows.OutW < 8 || !Covers(rows.KernelW, rows.StrideW, rows.DilationW)) return false;
-        Row<V, TVec, TAct>(rows.KernelW, rows.StrideW, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.Buffer), rows.BufferStart),
+        Row<V, TVec, TAct>(rows.KernelW, rows.StrideW, ref rows.Buffer,
             rows.RowOffsets, rows.OutW, weights, bias, activation,
-            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows.OutputRow), rows.OutputStart));
+            ref rows.OutputRow);
         return true;
     }
 
@@ -46,8 +46,8 @@ internal static class ChannelBlockRowKernel
         where V : struct, IF32Vector<TVec> where TVec : struct where TAct : struct, IVectorActivation
     {
         if (plane.OutW < 8 || !Covers(plane.KernelW, plane.StrideW, plane.DilationW)) return false;
-        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart);
+        ref float src = ref plane.Buffer;
+        ref float dst = ref plane.Output;
         ReadOnlySpan<int> rowOffsets = plane.RowOffsets;
         int kh = plane.KernelH;
         for (int oh = 0; oh < plane.OutH; oh++)

@@ -16,8 +16,8 @@ internal static class ChannelBlockMax
         int c = V.Count;
         ReadOnlySpan<int> taps = plane.Taps;
         ReadOnlySpan<int> windows = plane.Windows;
-        ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Buffer), plane.BufferStart);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plane.Output), plane.OutputStart);
+        ref float src = ref plane.Buffer;
+        ref float dst = ref plane.Output;
         var start = V.Create(float.NegativeInfinity);
         int p = 0;
         for (; p + 3 < windows.Length; p += 4)

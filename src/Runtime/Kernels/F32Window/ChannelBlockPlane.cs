@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cnnrt.Kernels.F32Vector;
 using Cnnrt.Kernels.Reference;
+using Cnnrt.Threading;
 
 namespace Cnnrt.Kernels.F32Window;
 
@@ -22,13 +23,15 @@ namespace Cnnrt.Kernels.F32Window;
 /// an earlier block left there (finite or not, they are never stored).
 /// </para>
 /// </summary>
-public sealed class ChannelBlockPlane
+public sealed unsafe class ChannelBlockPlane
 {
     private readonly int lanes, padTop, padLeft, cols;
     /// <summary>Scratch pixel (not float) index of each input pixel, row-major.</summary>
     private readonly int[] inputPixels;
-    /// <summary>One transposed block of pixels for inputs narrower than a vector (then scattered to their pixels).</summary>
-    private readonly float[] tile;
+    // The padded input plane, the output pixels and one transposed block of pixels for inputs narrower than a vector
+    // (then scattered to their pixels), in memory of this object's own, which keeps it.
+    private readonly GuardedFloats scratch;
+    private readonly float* buffer, output, tile;
 
     /// <param name="vectorCount">Floats per vector of the kernel that reads the plane: the channels of a block.</param>
     public ChannelBlockPlane(SpatialAxis h, SpatialAxis w, float padValue, int vectorCount)
@@ -42,12 +45,13 @@ public sealed class ChannelBlockPlane
         padLeft = w.PadBegin;
         int rows = h.PaddedExtent;
         cols = w.PaddedExtent;
-        Buffer = CacheLineScratch.Allocate(checked(rows * cols * lanes), out int bufferStart);
-        BufferStart = bufferStart;
-        Array.Fill(Buffer, padValue);
-        Output = CacheLineScratch.Allocate(checked(OutH * OutW * lanes), out int outputStart);
-        OutputStart = outputStart;
-        tile = new float[lanes * lanes];
+        Span<long> offsets = stackalloc long[3];
+        long bufferFloats = checked((long)rows * cols * lanes);
+        scratch = new GuardedFloats(GuardedFloats.Layout([bufferFloats, checked((long)OutH * OutW * lanes), lanes * lanes], offsets));
+        buffer = scratch.Pointer;
+        output = scratch.Pointer + offsets[1];
+        tile = scratch.Pointer + offsets[2];
+        new Span<float>(buffer, checked((int)bufferFloats)).Fill(padValue);
 
         Taps = new int[h.Kernel * w.Kernel];
         for (int kh = 0; kh < h.Kernel; kh++)
@@ -79,21 +83,17 @@ public sealed class ChannelBlockPlane
     public int KernelW { get; }
     public int StrideW { get; }
     public int DilationW { get; }
-    /// <summary>Per output row, the offset from <see cref="BufferStart"/> of each kernel row's first window (its tap 0):
+    /// <summary>Per output row, the offset from <see cref="Buffer"/> of each kernel row's first window (its tap 0):
     /// [row][kernel row], for a kernel that walks rows (<see cref="F32Depthwise.ChannelBlockRowKernel"/>).</summary>
     public int[] RowOffsets { get; }
     public int InputPlaneSize => InH * InW;
     public int OutputPlaneSize => OutH * OutW;
-    /// <summary>The padded input plane, channel-interleaved: pixel (row, column) at <see cref="BufferStart"/> +
-    /// (row·columns + column)·lanes.</summary>
-    public float[] Buffer { get; }
-    /// <summary>Index in <see cref="Buffer"/> of pixel (0, 0), on a cache line (<see cref="CacheLineScratch"/>).</summary>
-    public int BufferStart { get; }
-    /// <summary>The output pixels from <see cref="OutputStart"/>, channel-interleaved, row-major: what the kernel writes
-    /// and <see cref="Store"/> reads.</summary>
-    public float[] Output { get; }
-    /// <summary>Index in <see cref="Output"/> of the first output pixel, on a cache line.</summary>
-    public int OutputStart { get; }
+    /// <summary>The padded input plane, channel-interleaved: pixel (row, column) at this float + (row·columns +
+    /// column)·lanes. On a cache line, in this thread's own memory (<see cref="GuardedFloats"/>).</summary>
+    public ref float Buffer => ref *buffer;
+    /// <summary>The output pixels from this float, channel-interleaved, row-major: what the kernel writes and
+    /// <see cref="Store"/> reads. On a cache line.</summary>
+    public ref float Output => ref *output;
     /// <summary>Scratch offset (floats) of each tap, kh-major as the weights, relative to its window's first tap.</summary>
     public int[] Taps { get; }
     /// <summary>Scratch offset (floats) of each output pixel's first tap, row-major.</summary>
@@ -107,7 +107,7 @@ public sealed class ChannelBlockPlane
     {
         int c = lanes, inSize = InputPlaneSize;
         ref float src = ref MemoryMarshal.GetReference(x);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart);
+        ref float dst = ref Buffer;
         ReadOnlySpan<int> pixels = inputPixels;
         if (InW >= c)
         {
@@ -125,7 +125,7 @@ public sealed class ChannelBlockPlane
             return;
         }
         // Rows narrower than a vector: blocks of consecutive pixels across rows, through the tile.
-        ref float t = ref MemoryMarshal.GetArrayDataReference(tile);
+        ref float t = ref *tile;
         for (int p = 0; ; p += c)
         {
             if (p > inSize - c) p = inSize - c;
@@ -142,20 +142,20 @@ public sealed class ChannelBlockPlane
     public void FillBlocked(ReadOnlySpan<float> block)
     {
         ref float src = ref MemoryMarshal.GetReference(block[..(InputPlaneSize * lanes)]);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart);
+        ref float dst = ref Buffer;
         int row = InW * lanes;
         for (int ih = 0; ih < InH; ih++)
             ShortRowCopy.Copy(ref Unsafe.Add(ref src, ih * row), ref Unsafe.Add(ref dst, inputPixels[ih * InW] * lanes), row);
     }
 
     /// <summary>Copies <see cref="Output"/> into one channel block of a channel-blocked output, as it is.</summary>
-    public void StoreBlocked(Span<float> block) => Output.AsSpan(OutputStart, OutputPlaneSize * lanes).CopyTo(block);
+    public void StoreBlocked(Span<float> block) => new ReadOnlySpan<float>(output, OutputPlaneSize * lanes).CopyTo(block);
 
     /// <summary>Transposes <see cref="Output"/> back into the <paramref name="channels"/> (≤ lanes) output planes at
     /// <paramref name="y"/>'s start.</summary>
     public void Store<V, TVec>(Span<float> y, int channels) where V : struct, IF32Vector<TVec> where TVec : struct
     {
-        ChannelInterleave.ToPlanes<V, TVec>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Output), OutputStart), channels,
+        ChannelInterleave.ToPlanes<V, TVec>(ref Output, channels,
             OutputPlaneSize, ref MemoryMarshal.GetReference(y), OutputPlaneSize);
     }
 }

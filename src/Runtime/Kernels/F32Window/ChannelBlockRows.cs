@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cnnrt.Kernels.F32Vector;
 using Cnnrt.Kernels.Reference;
+using Cnnrt.Threading;
 
 namespace Cnnrt.Kernels.F32Window;
 
@@ -20,10 +21,13 @@ namespace Cnnrt.Kernels.F32Window;
 /// plan-time fill serves them as well.
 /// </para>
 /// </summary>
-public sealed class ChannelBlockRows
+public sealed unsafe class ChannelBlockRows
 {
     private readonly int lanes, padTop, padLeft, strideH, dilationH, ringRows, paddedRows, rowFloats;
     private readonly float padValue;
+    // The ring and the output row, in memory of this object's own, which keeps it.
+    private readonly GuardedFloats scratch;
+    private readonly float* buffer, outputRow;
     /// <summary>The next padded row to be transposed in (rows below it are in the ring).</summary>
     private int nextRow;
 
@@ -49,21 +53,17 @@ public sealed class ChannelBlockRows
         paddedRows = h.PaddedExtent;
         ringRows = Math.Min(h.DilatedKernel, paddedRows);
         rowFloats = w.PaddedExtent * lanes;
-        Buffer = CacheLineScratch.Allocate(checked(ringRows * rowFloats), out int bufferStart);
-        BufferStart = bufferStart;
-        Array.Fill(Buffer, padValue);
-        OutputRow = CacheLineScratch.Allocate(OutW * lanes, out int outputStart);
-        OutputStart = outputStart;
+        Span<long> offsets = stackalloc long[2];
+        scratch = new GuardedFloats(GuardedFloats.Layout([checked(ringRows * rowFloats), (long)OutW * lanes], offsets));
+        buffer = scratch.Pointer;
+        outputRow = scratch.Pointer + offsets[1];
+        new Span<float>(buffer, ringRows * rowFloats).Fill(padValue);
         Windows = new int[OutW];
         for (int ow = 0; ow < OutW; ow++) Windows[ow] = ow * w.Stride * lanes;
         Taps = new int[h.Kernel * w.Kernel];
         RowOffsets = new int[h.Kernel];
     }
 
-    /// <summary>Index in <see cref="Buffer"/> of the ring's first float (on a cache line: <see cref="CacheLineScratch"/>).</summary>
-    public int BufferStart { get; }
-    /// <summary>Index in <see cref="OutputRow"/> of the row's first float (on a cache line).</summary>
-    public int OutputStart { get; }
     public int InH { get; }
     public int InW { get; }
     public int OutH { get; }
@@ -74,16 +74,17 @@ public sealed class ChannelBlockRows
     public int DilationW { get; }
     public int InputPlaneSize => InH * InW;
     public int OutputPlaneSize => OutH * OutW;
-    /// <summary>The ring of padded input rows, channel-interleaved: pixel (slot, column) at <see cref="BufferStart"/> +
-    /// (slot·columns + column)·lanes; padded row r in slot r mod the ring's rows.</summary>
-    public float[] Buffer { get; }
-    /// <summary>One row of output pixels from <see cref="OutputStart"/>, channel-interleaved: what the kernel writes and
-    /// <see cref="StoreRow"/> reads.</summary>
-    public float[] OutputRow { get; }
-    /// <summary>Offset from <see cref="BufferStart"/> of each tap (kh-major, as the weights) of the current output row's
+    /// <summary>The ring of padded input rows, channel-interleaved: pixel (slot, column) at this float +
+    /// (slot·columns + column)·lanes; padded row r in slot r mod the ring's rows. On a cache line, in this thread's own
+    /// memory (<see cref="GuardedFloats"/>).</summary>
+    public ref float Buffer => ref *buffer;
+    /// <summary>One row of output pixels from this float, channel-interleaved: what the kernel writes and
+    /// <see cref="StoreRow"/> reads. On a cache line.</summary>
+    public ref float OutputRow => ref *outputRow;
+    /// <summary>Offset from <see cref="Buffer"/> of each tap (kh-major, as the weights) of the current output row's
     /// first window, set by <see cref="PrepareRow"/>.</summary>
     public int[] Taps { get; }
-    /// <summary>Offset from <see cref="BufferStart"/> of each kernel row of the current output row's first window (its
+    /// <summary>Offset from <see cref="Buffer"/> of each kernel row of the current output row's first window (its
     /// tap 0), set by <see cref="PrepareRow"/>.</summary>
     public int[] RowOffsets { get; }
     /// <summary>Offset of each output pixel's window from the row's first (ow·stride·lanes).</summary>
@@ -148,7 +149,7 @@ public sealed class ChannelBlockRows
     private ref float InputRow(int paddedRow, out int inputRow)
     {
         inputRow = paddedRow - padTop;
-        ref float slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Buffer), BufferStart + paddedRow % ringRows * rowFloats);
+        ref float slot = ref Unsafe.Add(ref Buffer, paddedRow % ringRows * rowFloats);
         if (inputRow < 0 || inputRow >= InH)
         {
             if (ringRows < paddedRows) MemoryMarshal.CreateSpan(ref slot, rowFloats).Fill(padValue);
@@ -171,7 +172,7 @@ public sealed class ChannelBlockRows
     /// (≤ lanes) output planes at <paramref name="y"/>'s start.</summary>
     public void StoreRow<V, TVec>(Span<float> y, int channels, int oh) where V : struct, IF32Vector<TVec> where TVec : struct
     {
-        ChannelInterleave.ToPlanes<V, TVec>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(OutputRow), OutputStart), channels, OutW,
+        ChannelInterleave.ToPlanes<V, TVec>(ref OutputRow, channels, OutW,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(y), oh * OutW), OutputPlaneSize);
     }
 }

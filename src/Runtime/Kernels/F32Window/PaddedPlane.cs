@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cnnrt.Kernels.F32Vector;
 using Cnnrt.Kernels.Reference;
+using Cnnrt.Threading;
 
 namespace Cnnrt.Kernels.F32Window;
 
@@ -21,11 +22,14 @@ namespace Cnnrt.Kernels.F32Window;
 /// with <c>padValue</c> once, at plan time: runs overwrite only the input positions, which never move.
 /// </para>
 /// </summary>
-public sealed class PaddedPlane
+public sealed unsafe class PaddedPlane
 {
     private readonly int padTop, padLeft, strideW;
     /// <summary>Offset within a scratch row of each input column.</summary>
     private readonly int[] columnPositions;
+    // The padded plane and the narrow rows' output, in memory of this object's own, which keeps it.
+    private readonly GuardedFloats scratch;
+    private readonly float* buffer, narrowOutput;
 
     /// <param name="vectorCount">Floats per vector of the kernel that reads the plane.</param>
     public PaddedPlane(SpatialAxis h, SpatialAxis w, float padValue, int vectorCount)
@@ -43,8 +47,12 @@ public sealed class PaddedPlane
         PhaseLength = Math.Max((cols + strideW - 1) / strideW, Math.Max(OutW, vectorCount) + (w.Kernel - 1) * w.Dilation / strideW);
         Pitch = PhaseLength * strideW;
         RowStep = h.Stride * Pitch;
-        Buffer = new float[checked(rows * Pitch)];
-        Array.Fill(Buffer, padValue);
+        Span<long> offsets = stackalloc long[2];
+        long bufferFloats = checked((long)rows * Pitch);
+        scratch = new GuardedFloats(GuardedFloats.Layout([bufferFloats, OutW < vectorCount ? (long)OutH * vectorCount : 0], offsets));
+        buffer = scratch.Pointer;
+        new Span<float>(buffer, checked((int)bufferFloats)).Fill(padValue);
+        if (OutW < vectorCount) narrowOutput = scratch.Pointer + offsets[1];
 
         Taps = new int[h.Kernel * w.Kernel];
         for (int kh = 0; kh < h.Kernel; kh++)
@@ -60,7 +68,6 @@ public sealed class PaddedPlane
             columnPositions[iw] = col % strideW * PhaseLength + col / strideW;
         }
 
-        if (OutW < vectorCount) NarrowOutput = new float[OutH * vectorCount];
         Jobs = PlanJobs(vectorCount);
     }
 
@@ -78,11 +85,13 @@ public sealed class PaddedPlane
     public int RowStep { get; }
     /// <summary>Scratch offset of each tap (kh-major, as the weights) relative to its output's first tap.</summary>
     public int[] Taps { get; }
-    public float[] Buffer { get; }
-    /// <summary>
-    /// Rows narrower than a vector are computed into this (one vector per row) and then copied out; null otherwise.
-    /// </summary>
-    public float[]? NarrowOutput { get; }
+    /// <summary>The padded plane's first float, on a cache line, in this thread's own memory (<see cref="GuardedFloats"/>).</summary>
+    public ref float Buffer => ref *buffer;
+    /// <summary>Whether rows are narrower than a vector: computed into <see cref="NarrowOutput"/> (one vector per row)
+    /// and then copied out.</summary>
+    public bool Narrow => narrowOutput != null;
+    /// <summary>Where narrow rows are computed, one vector per row (see <see cref="Narrow"/>).</summary>
+    public ref float NarrowOutput => ref *narrowOutput;
     /// <summary>The output vectors of the plane, a multiple of four long (see <see cref="WindowRowKernel"/>).</summary>
     public WindowJob[] Jobs { get; }
 
@@ -96,7 +105,7 @@ public sealed class PaddedPlane
         var jobs = new List<WindowJob>();
         for (int oh = 0; oh < OutH; oh++)
         {
-            if (NarrowOutput is not null) { jobs.Add(new WindowJob(oh * RowStep, oh * c, oh, 0)); continue; }
+            if (Narrow) { jobs.Add(new WindowJob(oh * RowStep, oh * c, oh, 0)); continue; }
             for (int ow = 0; ow < OutW; ow += c)
             {
                 int at = Math.Min(ow, OutW - c);
@@ -111,7 +120,7 @@ public sealed class PaddedPlane
     public void Fill<V, TVec>(ReadOnlySpan<float> plane) where V : struct, IF32Vector<TVec> where TVec : struct
     {
         ref float src0 = ref MemoryMarshal.GetReference(plane);
-        ref float dst0 = ref MemoryMarshal.GetArrayDataReference(Buffer);
+        ref float dst0 = ref Buffer;
         for (int ih = 0; ih < InH; ih++)
         {
             ref float src = ref Unsafe.Add(ref src0, ih * InW);

@@ -35,9 +35,9 @@ public static class WindowRowKernel
         tapFactors = tapFactors[..taps.Length];
         ref float factors = ref MemoryMarshal.GetReference(tapFactors);
         ReadOnlySpan<WindowJob> jobs = plane.Jobs;
-        ref float src = ref MemoryMarshal.GetArrayDataReference(plane.Buffer);
-        var narrow = plane.NarrowOutput;
-        ref float dst = ref narrow is null ? ref MemoryMarshal.GetReference(y) : ref MemoryMarshal.GetArrayDataReference(narrow);
+        ref float src = ref plane.Buffer;
+        bool narrow = plane.Narrow;
+        ref float dst = ref narrow ? ref plane.NarrowOutput : ref MemoryMarshal.GetReference(y);
         for (int j = 0; j + 3 < jobs.Length; j += 4)
         {
             WindowJob j0 = jobs[j], j1 = jobs[j + 1], j2 = jobs[j + 2], j3 = jobs[j + 3];
@@ -60,7 +60,7 @@ public static class WindowRowKernel
             }
             StoreFour<V, TVec, TOp>(op, ref dst, a0, a1, a2, a3, j0, j1, j2, j3);
         }
-        if (narrow is null) return;
+        if (!narrow) return;
         int c = V.Count, outW = plane.OutW;
         ref float y0 = ref MemoryMarshal.GetReference(y);
         for (int oh = 0; oh < plane.OutH; oh++)
