@@ -16,7 +16,6 @@ namespace Cnnrt.Threading;
 /// </summary>
 public sealed unsafe class GuardedFloats
 {
-    private const int LineFloats = 16;
     private readonly long pressure;
 
     /// <param name="floats">Floats the thread uses (0 gives a valid pointer to nothing).</param>
@@ -25,12 +24,11 @@ public sealed unsafe class GuardedFloats
         if (floats < 0 || floats > int.MaxValue)
             throw CnnrtException.Limit($"per-thread window scratch of {floats} floats is out of range");
         Length = (int)floats;
-        long used = (floats + LineFloats - 1) / LineFloats * LineFloats * sizeof(float);
-        // Throws OutOfMemoryException itself when the request cannot be met.
-        Pointer = (float*)NativeMemory.AlignedAlloc((nuint)(used + ThreadScratch.GuardBytes), LineFloats * sizeof(float));
-        NativeMemory.Clear(Pointer, (nuint)used);
+        long used = ThreadScratch.Round(floats);
+        // ThreadScratch's block of one region with the guard after it: aligned, its whole cache lines cleared.
+        Pointer = ThreadScratch.Allocate(1, used + ThreadScratch.GuardBytes / sizeof(float), used);
         // The runtime sees only this object: tell it how much memory it keeps alive (the guard is not backed).
-        pressure = used;
+        pressure = used * sizeof(float);
         if (pressure > 0) GC.AddMemoryPressure(pressure);
     }
 
@@ -47,7 +45,7 @@ public sealed unsafe class GuardedFloats
         for (int i = 0; i < lengths.Length; i++)
         {
             offsets[i] = at;
-            at += (lengths[i] + LineFloats - 1) / LineFloats * LineFloats;
+            at += ThreadScratch.Round(lengths[i]);
         }
         return at;
     }

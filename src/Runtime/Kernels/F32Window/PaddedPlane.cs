@@ -49,10 +49,11 @@ public sealed unsafe class PaddedPlane
         RowStep = h.Stride * Pitch;
         Span<long> offsets = stackalloc long[2];
         long bufferFloats = checked((long)rows * Pitch);
-        scratch = new GuardedFloats(GuardedFloats.Layout([bufferFloats, OutW < vectorCount ? (long)OutH * vectorCount : 0], offsets));
+        bool narrow = OutW < vectorCount;
+        scratch = new GuardedFloats(GuardedFloats.Layout([bufferFloats, narrow ? (long)OutH * vectorCount : 0], offsets));
         buffer = scratch.Pointer;
         new Span<float>(buffer, checked((int)bufferFloats)).Fill(padValue);
-        if (OutW < vectorCount) narrowOutput = scratch.Pointer + offsets[1];
+        if (narrow) narrowOutput = scratch.Pointer + offsets[1];
 
         Taps = new int[h.Kernel * w.Kernel];
         for (int kh = 0; kh < h.Kernel; kh++)
