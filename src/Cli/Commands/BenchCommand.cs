@@ -85,9 +85,8 @@ internal static class BenchCommand
         double? otherMedian = otherTimes is null ? null : Median(otherTimes);
 
         double mean = times.Average();
-        Array.Sort(times);
+        double median = Median(times); // sorts times, which Pct and the minimum read
         double Pct(double p) => times[Math.Min(times.Length - 1, (int)Math.Ceiling(p * times.Length) - 1)];
-        double median = Median(times);
         double perRun = (double)allocated / (profiler is null && other is null ? runs : 2 * runs);
         var layers = profiler?.Layers();
 
