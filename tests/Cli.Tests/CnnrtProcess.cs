@@ -27,9 +27,13 @@ public static class CnnrtProcess
     /// <summary>Far above any command's time here (seconds), short enough that a hung child fails its test quickly.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWith([], args);
+
+    /// <summary><see cref="Run"/> with these environment variables set for the child.</summary>
+    public static Result RunWith((string Name, string Value)[] environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.ArgumentList.Add(CommandDll());
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

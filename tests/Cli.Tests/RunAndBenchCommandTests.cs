@@ -87,6 +87,27 @@ public sealed class RunAndBenchCommandTests
         Assert.True(root.GetProperty("scratch_bytes").GetInt64() > 0);
     }
 
+    [Fact]
+    public void Bench_warms_up_until_the_jit_is_quiet_and_longer_on_one_cpu()
+    {
+        var (_, model) = TypicalCnn();
+        double Taken(JsonDocument d) => d.RootElement.GetProperty("warmup_seconds_taken").GetDouble();
+        // At least --warmup-seconds, and past it until the JIT has compiled nothing for 0.5 s.
+        using (var doc = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--runs", "20", "--warmup-seconds", "0.3", "--json")))
+            Assert.True(Taken(doc) >= 0.5, $"warm-up took {Taken(doc)} s");
+        // With one CPU visible the runtime delays tiering tenfold: the warm-up waits 2 s of quiet instead.
+        var one = CnnrtProcess.RunWith([("DOTNET_PROCESSOR_COUNT", "1")], "bench", model, "--runs", "20", "--warmup-seconds", "0.3", "--json");
+        Assert.True(one.ExitCode == 0, one.Stderr);
+        using (var doc = JsonDocument.Parse(one.Stdout))
+            Assert.True(Taken(doc) >= 2.0, $"warm-up on one CPU took {Taken(doc)} s");
+        // --warmup 0 --warmup-seconds 0: no warm-up at all, the wait for the JIT included (a cold-start measurement).
+        using (var doc = JsonDocument.Parse(CnnrtProcess.Ok("bench", model, "--runs", "5", "--warmup", "0", "--warmup-seconds", "0", "--json")))
+        {
+            Assert.Equal(0, doc.RootElement.GetProperty("warmup").GetInt32());
+            Assert.True(Taken(doc) < 0.5, $"a warm-up of nothing took {Taken(doc)} s");
+        }
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime;
 using System.Runtime.CompilerServices;
 using Cnnrt.Diagnostics;
 using Cnnrt.Kernels;
@@ -18,7 +19,8 @@ internal static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (at least this many, and for at least --warmup-seconds).", DefaultValueFactory = _ => 10 };
         var warmupSeconds = new Option<double>("--warmup-seconds")
         {
-            Description = "Keep warming up for at least this long: the JIT recompiles hot kernels optimized only after ~30 calls and a short delay.",
+            Description = "Keep warming up for at least this long, and then until the JIT has compiled nothing for 0.5 s (2 s on one CPU), at most 30 s: " +
+                          "it recompiles hot kernels optimized only after ~30 calls and a delay. 0 turns both off.",
             DefaultValueFactory = _ => 1.0,
         };
         var shape = new Option<string[]>("--input-shape") { Description = "Input shape(s) like 1x3x224x224, one per input." };
@@ -37,6 +39,20 @@ internal static class BenchCommand
             r.GetValue(versus), r.GetValue(json))));
         return cmd;
     }
+
+    /// <summary>
+    /// How long the JIT must have compiled nothing before the warm-up may end: past the runtime's delay before it
+    /// counts calls to tier up (100 ms, restarted by every new tier-0 compilation) and the 30 calls that follow. On one
+    /// CPU (a single-core board, a container limited to one CPU, `taskset` to one core) the runtime makes that delay ten
+    /// times longer (`TC_DelaySingleProcMultiplier`), so the JIT is quiet for a second before it optimizes anything:
+    /// ResNet-18 with `DOTNET_PROCESSOR_COUNT=1` was still on unoptimized code after the 1 s warm-up (18.5–24.2 ms a run
+    /// against 13.3–13.8, and 13.6 in the profiled runs after them). A NativeAOT build compiles nothing and does not
+    /// wait.
+    /// </summary>
+    private static readonly double JitQuietSeconds = Environment.ProcessorCount == 1 ? 2.0 : 0.5;
+
+    /// <summary>The longest the warm-up waits for the JIT to go quiet (--warmup-seconds, when that is longer).</summary>
+    private const double MaxWarmupSeconds = 30;
 
     private static int Execute(string modelPath, int threads, int runs, int warmup, double warmupSeconds, string[]? shapes,
         KernelIsa? isa, bool perLayer, int top, int? versusThreads, bool json)
@@ -61,16 +77,28 @@ internal static class BenchCommand
         // The warm-up goes through the same code as the measured runs, so whatever runs first there (tiered JIT,
         // static constructors NativeAOT runs lazily) is done before allocation is counted. It lasts long enough for the
         // JIT to replace the first, unoptimized code of the kernels: a small model's 10 runs take a few milliseconds,
-        // less than the delay before tiering starts, and would otherwise be timed on tier-0 code.
-        long warmStart = Stopwatch.GetTimestamp();
+        // less than the delay before tiering starts, and would otherwise be timed on tier-0 code. It then goes on
+        // while the JIT is still compiling (see JitQuietSeconds), unless --warmup-seconds is 0.
+        long warmStart = Stopwatch.GetTimestamp(), quietSince = warmStart;
+        long compiled = JitInfo.GetCompiledMethodCount();
         int warmed = 0;
-        while (warmed < warmup || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < warmupSeconds)
+        bool Warming()
+        {
+            double elapsed = Stopwatch.GetElapsedTime(warmStart).TotalSeconds;
+            if (warmed < warmup || elapsed < warmupSeconds) return true;
+            return warmupSeconds > 0 && RuntimeFeature.IsDynamicCodeCompiled && elapsed < Math.Max(warmupSeconds, MaxWarmupSeconds)
+                && Stopwatch.GetElapsedTime(quietSince).TotalSeconds < JitQuietSeconds;
+        }
+        while (Warming())
         {
             TimedRun(session);
             if (other is not null) TimedRun(other);
             profiler?.Run();
             warmed++;
+            long now = JitInfo.GetCompiledMethodCount();
+            if (now != compiled) (compiled, quietSince) = (now, Stopwatch.GetTimestamp());
         }
+        double warmedSeconds = Stopwatch.GetElapsedTime(warmStart).TotalSeconds;
         profiler?.Reset();
 
         // Process-wide and precise: a worker thread that allocates counts too.
@@ -97,6 +125,7 @@ internal static class BenchCommand
             w.WriteString("model", modelPath);
             w.WriteNumber("runs", runs);
             w.WriteNumber("warmup", warmed);
+            w.WriteNumber("warmup_seconds_taken", Math.Round(warmedSeconds, 3));
             w.WriteNumber("threads", threads);
             w.WriteNumber("median_ms", median);
             w.WriteNumber("mean_ms", mean);
@@ -143,7 +172,7 @@ internal static class BenchCommand
         else
         {
             Console.WriteLine($"model: {modelPath} ({string.Join(", ", Enumerable.Range(0, session.InputCount).Select(i => CliSupport.Shape(session.InputShape(i))))})");
-            Console.WriteLine($"runs: {runs} (after {warmed} warm-up), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
+            Console.WriteLine($"runs: {runs} (after {warmed} warm-up in {warmedSeconds:F1} s), threads: {threads}, isa: {CpuFeatures.Name(session.Plan.Isa)}");
             Console.WriteLine($"latency ms: median {median:F4}  p90 {Pct(0.90):F4}  p99 {Pct(0.99):F4}  min {times[0]:F4}");
             if (other is not null)
                 Console.WriteLine($"versus {versusThreads} thread(s), alternating run by run: median {otherMedian:F4} ms; " +
