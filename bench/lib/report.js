@@ -43,7 +43,7 @@ function renderMarkdown(r) {
   lines.push(`- **ONNX Runtime** ${r.ort.version} (onnxruntime-node, CPU provider, graph optimizations 'all', sequential, ` +
     `timed through its ${r.ort.api === 'binding' ? 'native binding (the synchronous call the public API wraps)' : 'public async API'})`);
   const rounds = r.settings.rounds ?? 1;
-  lines.push(`- **Settings:** batch 1, 1 thread (intra-op 1, inter-op 1), median of ${r.settings.runs} runs after a warm-up of at least ${r.settings.warmup} runs and ${r.settings.warmup_seconds} s, ` +
+  lines.push(`- **Settings:** batch 1, 1 thread (intra-op 1, inter-op 1), median of ${r.settings.runs} runs after a warm-up of at least ${r.settings.warmup} runs and ${r.settings.warmup_seconds} s (cnnrt's JIT build: and until its JIT has compiled nothing for 0.5 s), ` +
     `fewer when a model would take over ${r.settings.budget_s} s per engine (see "runs")` +
     (rounds > 1 ? `; ${rounds} rounds per model, engine order rotating: each engine's median round, and the median of the rounds' ratios` : ''));
   lines.push(`- **Peak** of one core (\`cnnrt info --peak\`, FMA): ${r.peak.per_isa.map((p) => `${p.isa} ${p.gflops.toFixed(1)}`).join(', ')} GFLOP/s; ` +
