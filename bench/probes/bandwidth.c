@@ -11,6 +11,7 @@
 // CPU 0 alone, then CPU 1 alone, then both at once. A buffer of a few MB stays in cache; one of 16 MB or more goes to
 // DRAM (written back, when writing).
 #define _GNU_SOURCE
+#include "probe.h"
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -22,13 +23,6 @@ typedef float v8 __attribute__((vector_size(32)));
 
 static size_t bytes_per_thread;
 static int writing;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 /// One pass over the buffer: its sum (reading) or the value stored everywhere (writing); either way printed, so
 /// that the loop is not optimized away.
@@ -49,13 +43,7 @@ static v8 pass(v8 *buffer, size_t n, v8 value)
 static void *worker(void *arg)
 {
     long cpu = (long)arg;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (pthread_setaffinity_np(pthread_self(), sizeof set, &set) != 0) {
-        fprintf(stderr, "cannot pin to CPU %ld\n", cpu);
-        exit(1);
-    }
+    pin(cpu);
     size_t n = bytes_per_thread / sizeof(v8);
     v8 *buffer = aligned_alloc(64, n * sizeof(v8));
     if (!buffer) {

@@ -12,6 +12,7 @@
 //    other's), then each writes its half again; the second write is timed. Reading a line the other core wrote makes
 //    it shared, and writing it back then has to take it away from the other core.
 #define _GNU_SOURCE
+#include "probe.h"
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -20,13 +21,6 @@
 #include <time.h>
 
 enum { Threads = 2 };
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 typedef struct
 {
@@ -41,14 +35,6 @@ typedef struct
 } Test;
 
 typedef struct { Test *test; int id; } Arg;
-
-static void pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
 
 static void fill(float *p, size_t n, float value)
 {

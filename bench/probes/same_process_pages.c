@@ -12,6 +12,7 @@
 // before the first touch), then for 2 s adds 1 to 36 interleaved streams of one into the other
 // (the shape of a Winograd transform's point planes) and prints GB/s read + written.
 #define _GNU_SOURCE
+#include "probe.h"
 #include <immintrin.h>
 #include <pthread.h>
 #include <sched.h>
@@ -26,13 +27,6 @@ enum { Streams = 36, Huge = 2 << 20 };
 
 static size_t floats;
 static int hugePages;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 static float *map(size_t bytes)
 {
@@ -49,10 +43,7 @@ static float *map(size_t bytes)
 static void *worker(void *arg)
 {
     long cpu = (long)arg;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    pin(cpu);
     float *a = map(floats * sizeof(float)), *b = map(floats * sizeof(float));
     for (size_t i = 0; i < floats; i++) a[i] = (float)i * (cpu + 1), b[i] = 0;
     size_t stream = floats / Streams / 16 * 16;
