@@ -66,7 +66,7 @@ def main():
     if o.inspect:
         inspect = json.load(open(o.inspect))
     else:
-        cli = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src/Cli/bin/Release/net9.0/cnnrt.dll')
+        cli = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src/Cli/bin/Release/net10.0/cnnrt.dll')
         inspect = json.loads(subprocess.run(['dotnet', cli, 'inspect', o.model, '--json'], check=True,
                                             capture_output=True, text=True).stdout)
     model = onnx.load(o.model)

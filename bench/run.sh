@@ -60,14 +60,14 @@ fi
 
 echo "== building cnnrt (Release)"
 dotnet build src/Cli -c Release -nologo -v quiet -clp:ErrorsOnly
-engines=(--cnnrt src/Cli/bin/Release/net9.0/cnnrt.dll)
+engines=(--cnnrt src/Cli/bin/Release/net10.0/cnnrt.dll)
 if [ "$aot" = 1 ]; then
   # The JIT build runs the widest kernels the CPU has; a NativeAOT build only those of its instruction-set baseline
   # (x86-64-v3 by default: AVX2). On an AVX-512 host the v3 build would time AVX2 kernels against the JIT's AVX-512
   # ones (1.2-1.6x slower on 2026-12-04), so the comparison publishes the v4 build there.
-  isa_level=x86-x64-v3
+  isa_level=x86-64-v3
   if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; then
-    isa_level=x86-x64-v4
+    isa_level=x86-64-v4
   fi
   echo "== publishing cnnrt with NativeAOT, $isa_level (out/cnnrt-aot)"
   dotnet publish src/Cli -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet=$isa_level -o out/cnnrt-aot \

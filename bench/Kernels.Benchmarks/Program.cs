@@ -6,7 +6,7 @@ public static class Program
 {
     /// <summary>
     /// Runs in process unless told otherwise: BenchmarkDotNet's default generates and builds a separate project per
-    /// runtime, and 0.14 has no moniker for the .NET 10 runtime this net9.0 build rolls forward to. In process, the
+    /// runtime, and 0.14 has no moniker for .NET 10, the runtime this build targets. In process, the
     /// benchmarks run on exactly the runtime and JIT that `dotnet run` started; every other option (--filter,
     /// --job short, ...) applies as usual.
     /// </summary>

@@ -1,7 +1,7 @@
 /*
  * model_sweep - loads every model named on stdin (one path per line), creates a session for each one that loads and
  * runs it once on zeros, through the C ABI. Each must either work or be refused with a status that names the
- * problem: CNNRT_ERROR_INTERNAL (a bug, or something the trimmed, reflection-free library lacks) fails the test.
+ * problem: CNNRT_ERROR_INTERNAL (a bug, or something the trimmed library lacks) fails the test.
  * Prints the count per status.
  */
 #include "cnnrt.h"

@@ -19,7 +19,7 @@ public static class CnnrtProcess
     private static string CommandDll()
     {
         string config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        string dll = Path.Combine(RepoRoot, "src", "Cli", "bin", config, "net9.0", "cnnrt.dll");
+        string dll = Path.Combine(RepoRoot, "src", "Cli", "bin", config, "net10.0", "cnnrt.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build src/Cli ({config}) first");
         return dll;
     }

@@ -13,7 +13,7 @@ public static class FileBytes
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            // Spelled out here: without reflection (NativeAOT's size settings) the runtime's own messages are resource keys.
+            // Spelled out here, the same in every build: a NativeAOT build with UseSystemResourceKeys would get resource keys.
             string why = e switch
             {
                 FileNotFoundException => "file not found",

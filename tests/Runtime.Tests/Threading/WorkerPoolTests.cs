@@ -38,7 +38,7 @@ public sealed class WorkerPoolTests
     {
         using var pool = new WorkerPool(2);
         var work = new SliceWork(new float[16 * 8], 8, new int[16]);
-        Cnnrt.Tests.Api.ZeroAllocationTests.WarmUp(() => pool.Run(work, 16));
+        Cnnrt.Tests.Api.AllocationWarmUp.Run(() => pool.Run(work, 16));
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++) pool.Run(work, 16);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

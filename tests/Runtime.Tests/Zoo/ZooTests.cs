@@ -123,7 +123,7 @@ public sealed class ZooAllocationTests
         var (session, input, _) = ZooTests.Open("mobilenet_v2");
         using var disposeSession = session;
         input.Floats.CopyTo(session.Input(0));
-        Cnnrt.Tests.Api.ZeroAllocationTests.WarmUp(session.Run, runsPerWindow: 3);
+        Cnnrt.Tests.Api.AllocationWarmUp.Run(session.Run, runsPerWindow: 3);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20; i++) session.Run();
