@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of cnnrt: builds the solution, prepares what the tests read (Debian's ONNX backend test suite and
-# Fashion-MNIST, the PyTorch model zoo with reference outputs), runs all xunit projects, and ends with one line
+# Fashion-MNIST, the PyTorch model zoo with reference outputs), runs all xunit projects, the C ABI's CTest suite
+# (firmware-samples/run-ctest.sh) and the ARM64 build under qemu-aarch64 (tests/arm64/run.sh), and ends with one line
 # "N passed, N failed". Installs missing Debian packages itself when run as root (CI is); otherwise says what to install.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -31,19 +32,15 @@ for trx in "$results"/*.trx; do
   n=$(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$c")
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + n))
 done
+. .ci/counts.sh
 echo "== C ABI: libcnnrt.so and firmware-samples (CMake, CTest)"
-abi_log=$(mktemp)
-firmware-samples/run-ctest.sh 2>&1 | tee "$abi_log"
-abi=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$abi_log" | tail -1)
-if [ -z "$abi" ]; then
-  echo "firmware-samples/run-ctest.sh reported no result"; failed=$((failed + 1))
-else
-  passed=$((passed + $(cut -d' ' -f1 <<<"$abi"))); failed=$((failed + $(cut -d' ' -f3 <<<"$abi")))
-fi
-rm -f "$abi_log"
+run_counted firmware-samples/run-ctest.sh
+echo "== ARM64: cross-published with NativeAOT, run under qemu-aarch64 (tests/arm64/run.sh)"
+run_counted tests/arm64/run.sh
 
 projects=$(ls "$results"/*.trx 2>/dev/null | wc -l)
-expected=$(ls tests/*/*.csproj | wc -l)
+# Test projects only (tests/NativeCheck is a program that tests/arm64/run.sh cross-publishes).
+expected=$(grep -l "Microsoft.NET.Test.Sdk" tests/*/*.csproj | wc -l)
 if [ "$projects" -ne "$expected" ]; then
   echo "only $projects of $expected test projects reported results"; failed=$((failed + 1))
 fi

@@ -1,6 +1,7 @@
 using Cnnrt.Graph;
 using Cnnrt.Onnx;
 using Cnnrt.Operators;
+using Cnnrt.Tensors;
 
 namespace Cnnrt.Tests.Conformance;
 
@@ -84,6 +85,26 @@ public static class OnnxBackendCases
         }
         foreach (var c in All())
             if (OutOfScopeReason(c) is null) yield return [c.ToString()];
+    }
+
+    /// <summary>ONNX's absolute tolerance for a case's suite (its relative one is 1e-3 for both).</summary>
+    public static float AbsoluteTolerance(Case c) => c.Suite == "pytorch-converted" ? 1e-5f : 1e-7f;
+
+    /// <summary>A case's test data sets, in order.</summary>
+    public static string[] DataSets(Case c) =>
+        System.IO.Directory.GetDirectories(c.Directory, "test_data_set_*").OrderBy(x => x, StringComparer.Ordinal).ToArray();
+
+    /// <summary>One data set's inputs by graph-input name and its expected outputs in graph-output order.</summary>
+    public static (Dictionary<string, Tensor> Inputs, List<Tensor> Expected) ReadDataSet(ModelGraph graph, string set)
+    {
+        var inputs = new Dictionary<string, Tensor>();
+        // Inputs are numbered in graph-input order, counting initializer-backed inputs the file did list.
+        for (int i = 0; i < graph.Inputs.Count; i++)
+            inputs[graph.Inputs[i].Name] = TensorProtoReader.ReadFile(Path.Combine(set, $"input_{i}.pb"));
+        var expected = new List<Tensor>();
+        for (int i = 0; i < graph.Outputs.Count; i++)
+            expected.Add(TensorProtoReader.ReadFile(Path.Combine(set, $"output_{i}.pb")));
+        return (inputs, expected);
     }
 
     public static Case Find(string id)

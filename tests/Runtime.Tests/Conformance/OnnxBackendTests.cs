@@ -20,18 +20,12 @@ public sealed class OnnxBackendTests(ITestOutputHelper output)
     {
         var c = OnnxBackendCases.Find(id);
         var graph = OnnxImporter.LoadFile(Path.Combine(c.Directory, "model.onnx"));
-        float atol = c.Suite == "pytorch-converted" ? 1e-5f : 1e-7f;
-        var sets = Directory.GetDirectories(c.Directory, "test_data_set_*").OrderBy(x => x, StringComparer.Ordinal).ToArray();
+        float atol = OnnxBackendCases.AbsoluteTolerance(c);
+        var sets = OnnxBackendCases.DataSets(c);
         Assert.NotEmpty(sets);
         foreach (var set in sets)
         {
-            var inputs = new Dictionary<string, Tensor>();
-            // Inputs are numbered in graph-input order, counting initializer-backed inputs the file did list.
-            for (int i = 0; i < graph.Inputs.Count; i++)
-                inputs[graph.Inputs[i].Name] = TensorProtoReader.ReadFile(Path.Combine(set, $"input_{i}.pb"));
-            var expected = new List<Tensor>();
-            for (int i = 0; i < graph.Outputs.Count; i++)
-                expected.Add(TensorProtoReader.ReadFile(Path.Combine(set, $"output_{i}.pb")));
+            var (inputs, expected) = OnnxBackendCases.ReadDataSet(graph, set);
 
             var actual = ReferenceInterpreter.Run(graph, inputs);
             for (int i = 0; i < graph.Outputs.Count; i++)

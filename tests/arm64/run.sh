@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# ARM64 — the Raspberry Pi's architecture — without ARM64 hardware: cross-publishes cnnrt for linux-arm64 with
+# NativeAOT (clang as the cross linker) and runs it under qemu-aarch64's user-mode emulation, so the NEON kernels
+# (`Vector128` on AdvSimd, and the few AdvSimd intrinsics no x64 run reaches) compute real results:
+#   1. tests/NativeCheck (cnnrt-native-check): every in-scope float32 ONNX backend case through the planned engine and
+#      every zoo model against PyTorch, with the x64 suites' tolerances;
+#   2. libcnnrt.so (src/Native) and the C sample classify_image, built with the cross gcc: every labelled sample image
+#      of the shipped model must come out as its class.
+# Ends with one line "N passed, N failed". Installs its Debian packages itself when run as root (CI is).
+# Emulation says nothing about speed; run build/arm64/check/cnnrt-native-check and `cnnrt bench` on a Pi for that.
+#   tests/arm64/run.sh
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+.ci/ensure-packages.sh clang gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libonnx-testdata || exit 1
+out="$PWD/build/arm64"
+rm -rf "$out"
+cross=(-c Release -r linux-arm64 -p:CppCompilerAndLinker=clang -p:ObjCopyName=aarch64-linux-gnu-objcopy -nologo -v quiet)
+run=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+
+echo "== publishing cnnrt-native-check and libcnnrt.so for linux-arm64 (NativeAOT, clang)"
+if ! dotnet publish tests/NativeCheck -p:PublishAot=true -o "$out/check" "${cross[@]}" \
+   || ! dotnet publish src/Native -o "$out/native" "${cross[@]}"; then
+  echo "publish failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+. .ci/counts.sh
+passed=0; failed=0
+echo "== cnnrt-native-check under qemu-aarch64"
+run_counted "${run[@]}" "$out/check/cnnrt-native-check" --zoo bench/.zoo
+
+echo "== classify_image (C ABI) under qemu-aarch64"
+if ! aarch64-linux-gnu-gcc -O2 -Wall -I "$out/native/include" -I firmware-samples firmware-samples/classify_image.c \
+     -L "$out/native" -lcnnrt -lm -o "$out/classify_image"; then
+  echo "classify_image: build failed"; failed=$((failed + 1))
+else
+  while IFS=$'\t' read -r file index label _; do
+    case "$file" in *.pgm|*.ppm) ;; *) continue ;; esac
+    top=$("${run[@]}" -E LD_LIBRARY_PATH="$out/native" "$out/classify_image" models/fashion-mnist/fashion_cnn.onnx \
+          "models/fashion-mnist/samples/$file" 2>&1 | sed -n 's/^1\. \(.*\) [01]\.[0-9]*$/\1/p')
+    if [ "$top" = "$label" ]; then passed=$((passed + 1)); echo "$file: $top"
+    else failed=$((failed + 1)); echo "FAILED $file: top label '$top', expected '$label'"; fi
+  done < models/fashion-mnist/samples/labels.txt
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
