@@ -4,8 +4,9 @@
 # (`Vector128` on AdvSimd, and the few AdvSimd intrinsics no x64 run reaches) compute real results:
 #   1. tests/NativeCheck (cnnrt-native-check): every in-scope float32 ONNX backend case through the planned engine and
 #      every zoo model against PyTorch, with the x64 suites' tolerances;
-#   2. libcnnrt.so (src/Native) and the C sample classify_image, built with the cross gcc: every labelled sample image
-#      of the shipped model must come out as its class.
+#   2. libcnnrt.so (src/Native) and the C sample classify_image, built with the cross gcc: every labelled PGM/PPM
+#      sample image of the shipped model must come out as its class;
+#   3. the `cnnrt` command (src/Cli): `cnnrt classify` on every labelled sample image, PNG included, the same way.
 # Ends with one line "N passed, N failed". Installs its Debian packages itself when run as root (CI is).
 # Emulation says nothing about speed; run build/arm64/check/cnnrt-native-check and `cnnrt bench` on a Pi for that.
 #   tests/arm64/run.sh
@@ -18,9 +19,10 @@ rm -rf "$out"
 cross=(-c Release -r linux-arm64 -p:CppCompilerAndLinker=clang -p:ObjCopyName=aarch64-linux-gnu-objcopy -nologo -v quiet)
 run=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
 
-echo "== publishing cnnrt-native-check and libcnnrt.so for linux-arm64 (NativeAOT, clang)"
+echo "== publishing cnnrt-native-check, libcnnrt.so and cnnrt for linux-arm64 (NativeAOT, clang)"
 if ! dotnet publish tests/NativeCheck -p:PublishAot=true -o "$out/check" "${cross[@]}" \
-   || ! dotnet publish src/Native -o "$out/native" "${cross[@]}"; then
+   || ! dotnet publish src/Native -o "$out/native" "${cross[@]}" \
+   || ! dotnet publish src/Cli -p:PublishAot=true -o "$out/cli" "${cross[@]}"; then
   echo "publish failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
@@ -42,6 +44,16 @@ else
     else failed=$((failed + 1)); echo "FAILED $file: top label '$top', expected '$label'"; fi
   done < models/fashion-mnist/samples/labels.txt
 fi
+
+echo "== cnnrt classify under qemu-aarch64"
+samples=models/fashion-mnist/samples
+mapfile -t files < <(cut -f1 "$samples/labels.txt")
+classified=$("${run[@]}" "$out/cli/cnnrt" classify "${files[@]/#/$samples/}" 2>&1)
+while IFS=$'\t' read -r file index label _; do
+  top=$(grep -F "$samples/$file: " <<<"$classified" | sed -n 's/^[^:]*: \([^%]*\) [0-9.]*%.*/\1/p')
+  if [ "$top" = "$label" ]; then passed=$((passed + 1)); echo "cnnrt classify $file: $top"
+  else failed=$((failed + 1)); echo "FAILED cnnrt classify $file: top label '$top', expected '$label'"; fi
+done < "$samples/labels.txt"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
