@@ -28,6 +28,13 @@ fi
 
 . .ci/counts.sh
 passed=0; failed=0
+samples=models/fashion-mnist/samples
+# check_label WHAT TOP EXPECTED: one classification's top label against the sample's class.
+check_label() {
+  if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "$1: $2"
+  else failed=$((failed + 1)); echo "FAILED $1: top label '$2', expected '$3'"; fi
+}
+
 echo "== cnnrt-native-check under qemu-aarch64"
 run_counted "${run[@]}" "$out/check/cnnrt-native-check" --zoo bench/.zoo
 
@@ -39,20 +46,17 @@ else
   while IFS=$'\t' read -r file index label _; do
     case "$file" in *.pgm|*.ppm) ;; *) continue ;; esac
     top=$("${run[@]}" -E LD_LIBRARY_PATH="$out/native" "$out/classify_image" models/fashion-mnist/fashion_cnn.onnx \
-          "models/fashion-mnist/samples/$file" 2>&1 | sed -n 's/^1\. \(.*\) [01]\.[0-9]*$/\1/p')
-    if [ "$top" = "$label" ]; then passed=$((passed + 1)); echo "$file: $top"
-    else failed=$((failed + 1)); echo "FAILED $file: top label '$top', expected '$label'"; fi
-  done < models/fashion-mnist/samples/labels.txt
+          "$samples/$file" 2>&1 | sed -n 's/^1\. \(.*\) [01]\.[0-9]*$/\1/p')
+    check_label "classify_image $file" "$top" "$label"
+  done < "$samples/labels.txt"
 fi
 
 echo "== cnnrt classify under qemu-aarch64"
-samples=models/fashion-mnist/samples
 mapfile -t files < <(cut -f1 "$samples/labels.txt")
 classified=$("${run[@]}" "$out/cli/cnnrt" classify "${files[@]/#/$samples/}" 2>&1)
 while IFS=$'\t' read -r file index label _; do
   top=$(grep -F "$samples/$file: " <<<"$classified" | sed -n 's/^[^:]*: \([^%]*\) [0-9.]*%.*/\1/p')
-  if [ "$top" = "$label" ]; then passed=$((passed + 1)); echo "cnnrt classify $file: $top"
-  else failed=$((failed + 1)); echo "FAILED cnnrt classify $file: top label '$top', expected '$label'"; fi
+  check_label "cnnrt classify $file" "$top" "$label"
 done < "$samples/labels.txt"
 
 echo "$passed passed, $failed failed"
