@@ -5,6 +5,7 @@ using Cnnrt.Io;
 using Cnnrt.Onnx;
 using Cnnrt.Tensors;
 using Cnnrt.Tests.Conformance;
+using Cnnrt.Tests.Zoo;
 
 // cnnrt-native-check [--zoo DIR] [--onnx-only | --zoo-only]
 // Runs, with the kernel path this build picks on this CPU: every in-scope float32 ONNX backend case through the
@@ -123,7 +124,7 @@ static class Conformance
     }
 }
 
-/// <summary>One zoo model against PyTorch's output, with the tolerance of tests/Runtime.Tests' ZooTests.</summary>
+/// <summary>One zoo model against PyTorch's output (<see cref="ZooComparison"/>, as tests/Runtime.Tests' ZooTests).</summary>
 static class Zoo
 {
     public static string Run(string dir, out bool ok)
@@ -136,14 +137,8 @@ static class Zoo
         var a = session.Output(0);
         var e = expected.Floats;
         if (a.Length != e.Length) { ok = false; return $"{Path.GetFileName(dir)}: {a.Length} outputs, expected {e.Length}"; }
-        double maxErr = 0, maxRef = 0;
-        for (int i = 0; i < e.Length; i++)
-        {
-            maxRef = Math.Max(maxRef, Math.Abs(e[i]));
-            double err = Math.Abs((double)a[i] - e[i]);
-            if (!(err <= maxErr)) maxErr = err; // NaN counts as the worst error
-        }
-        ok = maxErr <= 1e-4 * maxRef;
-        return $"{Path.GetFileName(dir)}: max |actual − expected| {maxErr:G3}, max |expected| {maxRef:G4}";
+        var c = ZooComparison.Of(a, e);
+        ok = c.Passes;
+        return $"{Path.GetFileName(dir)}: max |actual − expected| {c.MaxError:G3}, max |expected| {c.MaxReference:G4}";
     }
 }
