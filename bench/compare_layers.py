@@ -19,7 +19,9 @@ rewrite), which is mapped to the value's producer. Both engines fuse: ORT's Conv
 Clip or residual Add after it, cnnrt's the activation. So an ORT kernel whose op is Conv (Gemm, ...) but whose node is
 the Relu/Add after one is walked back to that Conv, and the row covers every node on the way: cnnrt's steps for those
 nodes are summed into the same row. ORT kernels of no graph node (ReorderInput/Output: its layout changes) get rows
-of their own, as do cnnrt steps no ORT kernel covers.
+of their own, as do cnnrt steps no ORT kernel covers. A node cnnrt folded into another layer's step (MobileNetV2's
+expansion 1x1 Convs, computed by the depthwise step after them; residual Adds) joins that layer's row, ORT's kernel
+for it included, so the row compares the same work.
 """
 import argparse
 import collections
@@ -128,6 +130,60 @@ def main():
         key = owner.get(name, name)
         row = rows.setdefault(key, {'nodes': [name], 'ort': 0.0, 'cnnrt': 0.0, 'op': layer['op'] + ' (cnnrt only)'})
         row['cnnrt'] += layer['ms_per_run']
+
+    # A node cnnrt folded into another layer's step (`folded` in its per-layer JSON) takes no time of its own there,
+    # while ORT may still run it as a kernel: its row moves into the row of the layer that did its work, or the table
+    # shows that layer as slower than ORT's by a whole kernel. A folded Conv is an expansion 1x1 computed by the
+    # depthwise Conv that reads it (ExpandFusion); anything else (a residual Add, a MaxPool) by the layer it follows.
+    order = {n.name: i for i, n in enumerate(model.graph.node)}
+    consumers = collections.defaultdict(list)
+    for n in model.graph.node:
+        for i in n.input:
+            consumers[i].append(n)
+
+    def absorber(name):
+        node = nodes.get(name)
+        if node is None:
+            return None
+        if node.op_type == 'Conv':
+            # Past the BatchNormalization and activation ORT's kernel also covers, to the depthwise Conv.
+            while True:
+                after = consumers.get(node.output[0], [])
+                # x·sigmoid(x) (SiLU, as PyTorch exports it): both consumers, the Mul last.
+                muls = [a for a in after if a.op_type == 'Mul']
+                if len(after) == 2 and len(muls) == 1 and any(a.op_type == 'Sigmoid' for a in after):
+                    after = muls
+                if len(after) != 1:
+                    return None
+                node = after[0]
+                if node.op_type == 'Conv':
+                    return node.name
+                if node.op_type not in FUSABLE_AFTER:
+                    return None
+        before = [producer[i] for i in node.input if i in producer]
+        if not before:
+            return None
+        # The Relu after a folded residual Add: where the Add went.
+        return absorber(before[0].name) if cnnrt.get(before[0].name, {}).get('folded') else before[0].name
+
+    for name, layer in cnnrt.items():
+        key = owner.get(name, name)
+        target = absorber(name) if layer.get('folded') else None
+        target_key = owner.get(target, target) if target else None
+        if target_key is None or target_key == key or key not in rows or target_key not in rows:
+            continue
+        moved, into = rows.pop(key), rows[target_key]
+        first = order.get(key, 0) < order.get(target_key, 0)
+        into['ort'] += moved['ort']
+        into['cnnrt'] += moved['cnnrt']
+        into['nodes'] += moved['nodes']
+        op = moved['op'].removesuffix(' (cnnrt only)')
+        into['op'] = f"{op}+{into['op']}" if first else f"{into['op']}+{op}"
+        for n in moved['nodes']:
+            owner[n] = target_key
+        if key in kinds and target_key in kinds:
+            (k1, m1, _), (k2, m2, shape) = kinds.pop(key), kinds[target_key]
+            kinds[target_key] = (f'{k1}+{k2}' if first else f'{k2}+{k1}', m1 + m2, shape)
 
     total_c = sum(r['cnnrt'] for r in rows.values())
     total_o = sum(r['ort'] for r in rows.values())
