@@ -19,7 +19,8 @@ rewrite), which is mapped to the value's producer. Both engines fuse: ORT's Conv
 Clip or residual Add after it, cnnrt's the activation. So an ORT kernel whose op is Conv (Gemm, ...) but whose node is
 the Relu/Add after one is walked back to that Conv, and the row covers every node on the way: cnnrt's steps for those
 nodes are summed into the same row. ORT kernels of no graph node (ReorderInput/Output: its layout changes) get rows
-of their own, as do cnnrt steps no ORT kernel covers. A node cnnrt folded into another layer's step (MobileNetV2's
+of their own, as do cnnrt steps no ORT kernel covers; an activation ORT runs as a kernel of its own (QuickGelu, its
+x·sigmoid(x)) joins the row of the Conv before it, where cnnrt computes it. A node cnnrt folded into another layer's step (MobileNetV2's
 expansion 1x1 Convs, computed by the depthwise step after them; residual Adds) joins that layer's row, ORT's kernel
 for it included, so the row compares the same work.
 """
@@ -34,6 +35,10 @@ import onnx
 # Ops that an ORT kernel of another op may have absorbed after it.
 FUSABLE_AFTER = {'Relu', 'Clip', 'Add', 'Sum', 'Sigmoid', 'Mul', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'BatchNormalization'}
 CANONICAL = {'FusedConv': 'Conv', 'NchwcConv': 'Conv', 'FusedGemm': 'Gemm', 'FusedMatMul': 'MatMul'}
+# Activations ORT runs as kernels of their own after a Conv that cnnrt fuses them into: their time joins the Conv's
+# row. QuickGelu is ORT's fusion of x·sigmoid(x) (SiLU), named after the Mul it replaced plus this suffix.
+ACTIVATION_KERNELS = {'QuickGelu'}
+QUICK_GELU_SUFFIX = '/QuickGeluFusion/'
 
 
 def conv_kinds(model, inspect):
@@ -96,6 +101,8 @@ def main():
             return nodes[name]
         if name.endswith('_nchwc'):
             return producer.get(name[:-len('_nchwc')])
+        if name.endswith(QUICK_GELU_SUFFIX):
+            return nodes.get(name[:-len(QUICK_GELU_SUFFIX)])
         return None
 
     def covered(node, op):
@@ -118,7 +125,7 @@ def main():
             key = f"(ORT only) {k['op']}"
             rows.setdefault(key, {'nodes': [], 'ort': 0.0, 'cnnrt': 0.0, 'op': k['op']})['ort'] += k['ms_per_run']
             continue
-        path = covered(node, CANONICAL.get(k['op'], k['op']))
+        path = covered(node, 'Conv' if k['op'] in ACTIVATION_KERNELS else CANONICAL.get(k['op'], k['op']))
         key = path[-1].name
         row = rows.setdefault(key, {'nodes': [], 'ort': 0.0, 'cnnrt': 0.0, 'op': '+'.join(p.op_type for p in reversed(path))})
         row['ort'] += k['ms_per_run']
