@@ -20,9 +20,9 @@ Clip or residual Add after it, cnnrt's the activation. So an ORT kernel whose op
 the Relu/Add after one is walked back to that Conv, and the row covers every node on the way: cnnrt's steps for those
 nodes are summed into the same row. ORT kernels of no graph node (ReorderInput/Output: its layout changes) get rows
 of their own, as do cnnrt steps no ORT kernel covers; an activation ORT runs as a kernel of its own (QuickGelu, its
-x·sigmoid(x)) joins the row of the Conv before it, where cnnrt computes it. A node cnnrt folded into another layer's step (MobileNetV2's
-expansion 1x1 Convs, computed by the depthwise step after them; residual Adds) joins that layer's row, ORT's kernel
-for it included, so the row compares the same work.
+x·sigmoid(x)) joins the row of the Conv before it, where cnnrt computes it. A node cnnrt folded into another layer's
+step (MobileNetV2's expansion 1x1 Convs, computed by the depthwise step after them; residual Adds and their Relus;
+MaxPools) joins that layer's row, ORT's kernel for it included, so the row compares the same work.
 """
 import argparse
 import collections
