@@ -33,12 +33,15 @@ import subprocess
 import onnx
 
 # Ops that an ORT kernel of another op may have absorbed after it.
-FUSABLE_AFTER = {'Relu', 'Clip', 'Add', 'Sum', 'Sigmoid', 'Mul', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'BatchNormalization'}
+FUSABLE_AFTER = {'Relu', 'Clip', 'Add', 'Sum', 'Sigmoid', 'Tanh', 'Mul', 'HardSigmoid', 'HardSwish', 'LeakyRelu',
+                 'BatchNormalization'}
 CANONICAL = {'FusedConv': 'Conv', 'NchwcConv': 'Conv', 'FusedGemm': 'Gemm', 'FusedMatMul': 'MatMul'}
 # Activations ORT runs as kernels of their own after a Conv that cnnrt fuses them into: their time joins the Conv's
 # row. QuickGelu is ORT's fusion of x·sigmoid(x) (SiLU), named after the Mul it replaced plus this suffix.
 ACTIVATION_KERNELS = {'QuickGelu'}
 QUICK_GELU_SUFFIX = '/QuickGeluFusion/'
+# ORT's FusedGemm (a Gemm with the activation after it) is named after the Gemm with this prefix.
+FUSED_PREFIX = 'fused '
 
 
 def conv_kinds(model, inspect):
@@ -103,6 +106,8 @@ def main():
             return producer.get(name[:-len('_nchwc')])
         if name.endswith(QUICK_GELU_SUFFIX):
             return nodes.get(name[:-len(QUICK_GELU_SUFFIX)])
+        if name.startswith(FUSED_PREFIX):
+            return nodes.get(name[len(FUSED_PREFIX):])
         return None
 
     def covered(node, op):
