@@ -19,8 +19,9 @@ namespace Cnnrt.Kernels.F32Window;
 /// </para>
 /// <para>
 /// The padding (and the room past the last window) is filled with <c>padValue</c> once, at plan time: runs overwrite
-/// only the input positions, which never move. In a block of fewer channels than lanes, the extra lanes keep whatever
-/// an earlier block left there (finite or not, they are never stored).
+/// only the input positions, which never move. In a block of fewer channels than lanes, the extra lanes hold zeros (rows
+/// of at least a vector of pixels, <see cref="ChannelInterleave"/>) or whatever an earlier block left there (finite or
+/// not, they are never stored).
 /// </para>
 /// </summary>
 public sealed unsafe class ChannelBlockPlane
