@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Cnnrt.Kernels.F32Vector;
 using Cnnrt.Kernels.F32Window;
 using Cnnrt.Kernels.Reference;
@@ -27,8 +26,19 @@ public static class F32PoolSteps
         WorkerPool? pool = null)
     {
         if (geometry.Rank > 2) return null;
-        return VectorDispatch.Create(isa, new MaxFactory(x, y, planes, geometry.Axis3(1), geometry.Axis3(2), nodeName, opType, Usable(pool)));
+        var w = geometry.Axis3(2);
+        return VectorDispatch.Create(MaxPoolVectors(isa, w), new MaxFactory(x, y, planes, geometry.Axis3(1), w, nodeName, opType, Usable(pool)));
     }
+
+    /// <summary>
+    /// The vectors a MaxPool runs on: the plan's, except that on AVX-512 rows of 16 to 31 outputs, which 16 lanes would
+    /// put in blocks of planes (<see cref="UseChannelBlocks"/>), are read in place on AVX2's 256-bit vectors:
+    /// SqueezeNet 1.1's 128 planes 55×55 → 27×27 0.083–0.093 → 0.063–0.072 ms, the model faster in 24 of 30 rounds
+    /// (in-process A/B, 2026-12-05). Not narrower: 13-wide rows in place on 128-bit vectors (AVX2's case) took
+    /// 0.057–0.060 ms against blocks' 0.034–0.036.
+    /// </summary>
+    internal static KernelIsa MaxPoolVectors(KernelIsa isa, SpatialAxis w) =>
+        isa == KernelIsa.Avx512 && UseChannelBlocks(w, 16) && !UseChannelBlocks(w, 8) && InPlaceMaxPlane.Handles(w) ? KernelIsa.Avx2 : isa;
 
     public static Step? TryAveragePool(KernelIsa isa, Slot x, Slot y, int planes, SpatialParams geometry, bool countIncludePad,
         string nodeName, string opType, WorkerPool? pool = null)
@@ -84,20 +94,15 @@ public static class F32PoolSteps
         {
             var (rows, columns) = (h, w);
             if (UseChannelBlocks(w, V.Count))
-            {
-                if (V.Count == 16 && !UseChannelBlocks(w, 8) && InPlaceMaxPlane.Handles(w)) return InPlace<F32Vector256, Vector256<float>>();
                 return new ChannelBlockMaxPoolStep<V, TVec>(x, y, planes,
                     WorkerPool.PerThread(pool, () => new ChannelBlockPlane(rows, columns, float.NegativeInfinity, V.Count)),
                     EmptyWindows(h), EmptyWindows(w), pool) { NodeName = nodeName, OpType = opType };
-            }
-            if (InPlaceMaxPlane.Handles(w)) return InPlace<V, TVec>();
+            if (InPlaceMaxPlane.Handles(w))
+                return new InPlaceMaxPoolStep<V, TVec>(x, y, planes, new InPlaceMaxPlane(rows, columns, V.Count), EmptyWindows(h),
+                    EmptyWindows(w), pool) { NodeName = nodeName, OpType = opType };
             return new MaxPoolStep<V, TVec>(x, y, planes, WorkerPool.PerThread(pool, () => new PaddedPlane(rows, columns, float.NegativeInfinity, V.Count)),
                     EmptyWindows(h), EmptyWindows(w), pool) { NodeName = nodeName, OpType = opType };
         }
-
-        private Step InPlace<V, TVec>() where V : struct, IF32Vector<TVec> where TVec : struct =>
-            new InPlaceMaxPoolStep<V, TVec>(x, y, planes, new InPlaceMaxPlane(h, w, V.Count), EmptyWindows(h), EmptyWindows(w), pool)
-            { NodeName = nodeName, OpType = opType };
     }
 
     /// <summary>
@@ -105,10 +110,7 @@ public static class F32PoolSteps
     /// rows are read in place (<see cref="InPlaceMaxPlane"/>, horizontal stride 1 or 2) or go through the padded row
     /// kernel (measured on AVX2, SqueezeNet's 3×3 s2 pools, blocks against the row kernel: 13 wide 0.069 → 0.051 ms,
     /// 27 wide even, 55 wide 20% slower; on AVX-512 the in-place kernel against the row kernel: 64 planes 111×111 →
-    /// 55×55 0.17 → 0.126 ms, 16 planes 112×112 → 56×56 with padding even). On AVX-512, rows of 16 to 31 outputs
-    /// run in place on 256-bit vectors instead of in blocks of 16 planes: SqueezeNet 1.1's 128 planes 55×55 → 27×27
-    /// 0.083–0.093 → 0.063–0.072 ms, the model faster in 24 of 30 rounds (in-process A/B, 2026-12-05). Not narrower:
-    /// 13-wide rows in place on 128-bit vectors (AVX2's case) took 0.057–0.060 ms against blocks' 0.034–0.036.
+    /// 55×55 0.17 → 0.126 ms, 16 planes 112×112 → 56×56 with padding even). On AVX-512 see <see cref="MaxPoolVectors"/>.
     /// </summary>
     internal static bool UseChannelBlocks(SpatialAxis w, int vectorCount) => w.Output < 2 * vectorCount;
 
